@@ -1,0 +1,41 @@
+// `npx hookline <command>`: the operator's command line. Each command lives in its own
+// module under app/cli/ and calls the same domain functions as the routes and worker.
+import { CliError, type Command } from "./command";
+
+const commands: Record<string, () => Promise<{ default: Command }>> = {
+  migrate: () => import("./migrate"),
+};
+
+async function main(argv: string[]) {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    console.log(usage());
+    return;
+  }
+  // `user create`, `token create`: the noun picks the module, the verb is its first argument.
+  const load = commands[name];
+  if (!load) throw new CliError(`Unknown command "${name}".\n\n${usage()}`);
+  const command = (await load()).default;
+  await command.run(rest);
+}
+
+function usage() {
+  return [
+    "Usage: npx hookline <command> [options]",
+    "",
+    "Commands:",
+    "  migrate                          apply database migrations to DATABASE_URL",
+  ].join("\n");
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(process.exitCode ?? 0),
+  (error) => {
+    if (error instanceof CliError) {
+      console.error(`hookline: ${error.message}`);
+      process.exit(2);
+    }
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,54 @@
+import { Form, NavLink } from "@remix-run/react";
+
+const NAV = [{ to: "/deliveries", label: "Deliveries" }];
+
+export function AppShell({
+  account,
+  children,
+}: {
+  account: { email: string; role: string } | null;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className="min-h-full">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4">
+          <a href="/" className="flex items-center gap-2 font-semibold tracking-tight text-slate-900">
+            <span aria-hidden className="inline-block h-5 w-5 rounded bg-indigo-600" />
+            Hookline
+          </a>
+          {account ? (
+            <nav className="flex gap-1 text-sm" aria-label="Main">
+              {NAV.map((item) => (
+                <NavLink
+                  key={item.to}
+                  to={item.to}
+                  className={({ isActive }) =>
+                    `rounded px-3 py-1.5 font-medium ${isActive ? "bg-slate-100 text-slate-900" : "text-slate-600 hover:text-slate-900"}`
+                  }
+                >
+                  {item.label}
+                </NavLink>
+              ))}
+            </nav>
+          ) : null}
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            {account ? (
+              <>
+                <span className="text-slate-600">
+                  {account.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">{account.role}</span>
+                </span>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900">
+                    Sign out
+                  </button>
+                </Form>
+              </>
+            ) : null}
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+    </div>
+  );
+}

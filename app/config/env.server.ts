@@ -1,0 +1,90 @@
+// The environment contract (DESIGN.md, "Environment"), validated once at start-up.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+import { DEFAULT_DATABASE_URL } from "~/db/database-url";
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number().int().positive().default(fallback);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
+  CLERK_WEBHOOK_SIGNING_SECRET: z.string().optional(),
+  PORT: positiveInt(3000),
+  HOST: z.string().default("0.0.0.0"),
+  SESSION_SECRET: z.string().min(16).optional(),
+  HOOKLINE_ENCRYPTION_KEY: z.string().min(16).optional(),
+  HOOKLINE_ADMIN_EMAIL: z.string().email().optional(),
+  HOOKLINE_ADMIN_PASSWORD: z.string().min(8).optional(),
+  HOOKLINE_MAX_BODY_BYTES: positiveInt(1024 * 1024),
+  HOOKLINE_RETENTION_DAYS: positiveInt(30),
+  HOOKLINE_DATA_DIR: z.string().default("./data"),
+});
+
+export type Env = z.infer<typeof EnvSchema> & {
+  SESSION_SECRET: string;
+  HOOKLINE_ENCRYPTION_KEY: string;
+};
+
+export class EnvError extends Error {}
+
+let cached: Env | null = null;
+
+/** The validated environment. Throws EnvError with every problem listed. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(stripEmpty(process.env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid environment:\n${problems.join("\n")}`);
+  }
+  const value = parsed.data;
+  const generated = value.NODE_ENV === "production" ? null : developmentSecrets(value.HOOKLINE_DATA_DIR);
+  const sessionSecret = value.SESSION_SECRET ?? generated?.sessionSecret;
+  const encryptionKey = value.HOOKLINE_ENCRYPTION_KEY ?? generated?.encryptionKey;
+  const missing = [
+    !sessionSecret && "SESSION_SECRET",
+    !encryptionKey && "HOOKLINE_ENCRYPTION_KEY",
+  ].filter(Boolean);
+  if (missing.length) {
+    throw new EnvError(`${missing.join(" and ")} must be set when NODE_ENV=production.`);
+  }
+  cached = { ...value, SESSION_SECRET: sessionSecret!, HOOKLINE_ENCRYPTION_KEY: encryptionKey! };
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache() {
+  cached = null;
+}
+
+function stripEmpty(source: NodeJS.ProcessEnv) {
+  return Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+}
+
+/**
+ * Outside production, secrets the operator did not set are generated once and kept in
+ * the data directory (mode 0600), so sessions and stored secrets survive restarts.
+ */
+function developmentSecrets(dataDir: string) {
+  const file = path.resolve(dataDir, "secrets.json");
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as { sessionSecret: string; encryptionKey: string };
+  } catch {
+    const secrets = {
+      sessionSecret: crypto.randomBytes(32).toString("base64url"),
+      encryptionKey: crypto.randomBytes(32).toString("base64url"),
+    };
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: "wx" });
+      return secrets;
+    } catch {
+      // Another process wrote it first; use theirs.
+      return JSON.parse(fs.readFileSync(file, "utf8")) as typeof secrets;
+    }
+  }
+}

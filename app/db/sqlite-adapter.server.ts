@@ -1,0 +1,112 @@
+// A driver-adapter factory for SQLite that serialises every statement on the one
+// better-sqlite3 connection.
+//
+// NOTE: @prisma/adapter-better-sqlite3 takes a mutex for interactive transactions
+// but not for plain queries, so a query issued while another request's transaction
+// is open runs *inside* that transaction (same connection) and is lost if it rolls
+// back. Hookline must never lose an acknowledged delivery, so all statements share
+// one queue here. See docs/decisions/0002-prisma-two-providers.md.
+import type Database from "better-sqlite3";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type {
+  IsolationLevel,
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+  SqlQuery,
+  Transaction,
+} from "@prisma/driver-adapter-utils";
+
+class SerialQueue {
+  #tail: Promise<void> = Promise.resolve();
+
+  /** Resolves with a release function once every earlier holder has released. */
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => (release = resolve));
+    const ready = this.#tail.then(() => release);
+    this.#tail = this.#tail.then(() => next);
+    return ready;
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+export type SqlitePragmas = Record<string, string | number>;
+
+export const DEFAULT_PRAGMAS: SqlitePragmas = {
+  journal_mode: "WAL",
+  // NOTE: WAL + NORMAL survives a process crash (kill -9) without losing a committed
+  // transaction; only an OS crash or power loss can lose the last commits.
+  // Set HOOKLINE_SQLITE_SYNCHRONOUS=FULL for power-loss durability.
+  synchronous: process.env.HOOKLINE_SQLITE_SYNCHRONOUS ?? "NORMAL",
+  busy_timeout: 5000,
+  foreign_keys: "ON",
+};
+
+export function applyPragmas(db: Database.Database, pragmas: SqlitePragmas = DEFAULT_PRAGMAS) {
+  for (const [name, value] of Object.entries(pragmas)) db.pragma(`${name} = ${value}`);
+}
+
+type BetterSqliteAdapter = SqlDriverAdapter & { client: Database.Database };
+
+export class SerializedSqliteAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider = "sqlite" as const;
+  readonly adapterName: string;
+  readonly #inner: PrismaBetterSQLite3;
+  /** The raw better-sqlite3 connection, available once Prisma has connected. */
+  database: Database.Database | null = null;
+
+  constructor(file: string) {
+    this.#inner = new PrismaBetterSQLite3({ url: file }, { timestampFormat: "unixepoch-ms" });
+    this.adapterName = this.#inner.adapterName;
+  }
+
+  async connect(): Promise<SqlDriverAdapter> {
+    const inner = (await this.#inner.connect()) as BetterSqliteAdapter;
+    applyPragmas(inner.client);
+    this.database = inner.client;
+    return serialize(inner);
+  }
+
+  async connectToShadowDb(): Promise<SqlDriverAdapter> {
+    return serialize((await this.#inner.connectToShadowDb()) as BetterSqliteAdapter);
+  }
+}
+
+function serialize(inner: BetterSqliteAdapter): SqlDriverAdapter {
+  const queue = new SerialQueue();
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    queryRaw: (query: SqlQuery) => queue.run(() => inner.queryRaw(query)),
+    executeRaw: (query: SqlQuery) => queue.run(() => inner.executeRaw(query)),
+    executeScript: (script: string) => queue.run(() => inner.executeScript(script)),
+    getConnectionInfo: inner.getConnectionInfo?.bind(inner),
+    dispose: () => inner.dispose(),
+    async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+      const release = await queue.acquire();
+      try {
+        const tx = await inner.startTransaction(isolationLevel);
+        return {
+          provider: tx.provider,
+          adapterName: tx.adapterName,
+          options: tx.options,
+          queryRaw: (q) => tx.queryRaw(q),
+          executeRaw: (q) => tx.executeRaw(q),
+          commit: () => tx.commit().finally(release),
+          rollback: () => tx.rollback().finally(release),
+        };
+      } catch (error) {
+        release();
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// The Clerk envelope: `{ data, object: "event", type, timestamp, instance_id }`.
+import { z } from "zod";
+
+const EnvelopeSchema = z
+  .object({
+    object: z.literal("event"),
+    type: z.string().min(1).max(200),
+    data: z.record(z.unknown()),
+    timestamp: z.number().finite().nonnegative().optional(),
+    instance_id: z.string().optional(),
+  })
+  .passthrough();
+
+export type ClerkEnvelope = z.infer<typeof EnvelopeSchema>;
+
+export type EnvelopeResult =
+  | { ok: true; envelope: ClerkEnvelope; timestampMs: number; timestampInSeconds: boolean }
+  | { ok: false; detail: string };
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * NOTE: Clerk's docs give `timestamp` in milliseconds, but some official examples use
+ * 10-digit seconds. A value below 10^12 is read as seconds; the original stays in
+ * the raw body.
+ */
+export function normaliseTimestamp(value: number): { ms: number; inSeconds: boolean } {
+  return value < 1e12 ? { ms: Math.round(value * 1000), inSeconds: true } : { ms: Math.round(value), inSeconds: false };
+}
+
+export function parseEnvelope(body: Uint8Array, fallbackTimestampMs: number): EnvelopeResult {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return { ok: false, detail: "Body is not valid UTF-8" };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, detail: `Body is not JSON: ${(error as Error).message.slice(0, 200)}` };
+  }
+  const parsed = EnvelopeSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? issue.path.join(".") : "body";
+    return { ok: false, detail: `Not a Clerk envelope: ${where}: ${issue.message}` };
+  }
+  const envelope = parsed.data;
+  if (envelope.timestamp === undefined) {
+    return { ok: true, envelope, timestampMs: fallbackTimestampMs, timestampInSeconds: false };
+  }
+  const { ms, inSeconds } = normaliseTimestamp(envelope.timestamp);
+  return { ok: true, envelope, timestampMs: ms, timestampInSeconds: inSeconds };
+}

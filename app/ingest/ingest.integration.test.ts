@@ -1,0 +1,217 @@
+// Ingest over real HTTP against a real server and real SQLite / Postgres databases,
+// with deliveries signed by the real `svix` library.
+import http from "node:http";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { PROVIDERS } from "../../tests/support/database";
+import { startTestServer, type TestServer } from "../../tests/support/server";
+import { envelope, newMsgId, newSecret, signedHeaders } from "../../tests/support/svix";
+import { createSource } from "~/sources/sources.server";
+
+const SECRET = newSecret();
+const ROTATED_OUT = newSecret();
+const MAX_BODY = 200 * 1024;
+
+async function post(server: TestServer, path: string, body: string | Buffer, headers: Record<string, string>) {
+  const response = await fetch(server.url + path, { method: "POST", body, headers });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+function userEvent(type: string, id: string, timestamp: number, extra: Record<string, unknown> = {}) {
+  return JSON.stringify(envelope(type, { id, object: "user", first_name: "Jane", ...extra }, timestamp));
+}
+
+describe.each(PROVIDERS)("ingest over HTTP (%s)", (provider) => {
+  let server: TestServer;
+  const db = () => server.runtime.database.db;
+
+  beforeAll(async () => {
+    server = await startTestServer(provider, { secrets: [SECRET, ROTATED_OUT], maxBodyBytes: MAX_BODY });
+    await createSource(db(), { slug: "dev", name: "Dev instance" });
+  });
+  afterAll(() => server.close());
+
+  it("stores a verified delivery byte for byte and makes one event with its resource ids", async () => {
+    const body = userEvent("user.created", "user_2abc", Date.now());
+    const headers = { ...signedHeaders(SECRET, body), "x-extra": "kept" };
+    const { status, json } = await post(server, "/webhooks/clerk", body, headers);
+    expect(status).toBe(200);
+    expect(json.outcome).toBe("verified");
+
+    const delivery = await db().delivery.findUniqueOrThrow({ where: { id: json.deliveryId as string } });
+    expect(Buffer.from(delivery.rawBody).toString("utf8")).toBe(body);
+    expect(delivery.size).toBe(Buffer.byteLength(body));
+    expect(delivery.svixId).toBe(headers["svix-id"]);
+    expect(delivery.remoteAddr).toMatch(/127\.0\.0\.1/);
+    const storedHeaders = JSON.parse(delivery.headers) as [string, string][];
+    expect(storedHeaders).toContainEqual(["x-extra", "kept"]);
+    expect(storedHeaders).toContainEqual(["svix-signature", headers["svix-signature"]]);
+
+    const event = await db().event.findUniqueOrThrow({ where: { id: json.eventId as string } });
+    expect(event).toMatchObject({ type: "user.created", resourceType: "user", resourceId: "user_2abc", userId: "user_2abc", knownType: true, deliveryCount: 1, outOfOrder: false });
+    expect(event.firstDeliveryId).toBe(delivery.id);
+  });
+
+  it("answers duplicate for a svix-id already stored and links the delivery to the same event", async () => {
+    const body = userEvent("user.updated", "user_dup", Date.now());
+    const msgId = newMsgId();
+    const first = await post(server, "/webhooks/clerk", body, signedHeaders(SECRET, body, { msgId }));
+    const second = await post(server, "/webhooks/clerk", body, signedHeaders(SECRET, body, { msgId }));
+    expect(first.json.outcome).toBe("verified");
+    expect(second).toMatchObject({ status: 200, json: { outcome: "duplicate", eventId: first.json.eventId } });
+    const event = await db().event.findUniqueOrThrow({ where: { id: first.json.eventId as string } });
+    expect(event.deliveryCount).toBe(2);
+    const deliveries = await db().delivery.findMany({ where: { eventId: event.id }, orderBy: { id: "asc" } });
+    expect(deliveries.map((d) => [d.outcome, d.duplicate])).toEqual([["verified", false], ["duplicate", true]]);
+  });
+
+  it("makes exactly one event from concurrent deliveries of one svix-id", async () => {
+    const body = userEvent("user.updated", "user_race", Date.now());
+    const msgId = newMsgId();
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => post(server, "/webhooks/clerk", body, signedHeaders(SECRET, body, { msgId }))),
+    );
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(answers.filter((a) => a.json.outcome === "verified")).toHaveLength(1);
+    expect(answers.filter((a) => a.json.outcome === "duplicate")).toHaveLength(7);
+    const events = await db().event.findMany({ where: { svixId: msgId } });
+    expect(events).toHaveLength(1);
+    expect(events[0]!.deliveryCount).toBe(8);
+    expect(await db().delivery.count({ where: { svixId: msgId } })).toBe(8);
+  });
+
+  it("accepts a signature made with a rotated-out secret that is still configured", async () => {
+    const body = userEvent("user.updated", "user_rot", Date.now());
+    const { status, json } = await post(server, "/webhooks/clerk", body, signedHeaders(ROTATED_OUT, body));
+    expect([status, json.outcome]).toEqual([200, "verified"]);
+  });
+
+  it("accepts Standard Webhooks header names (webhook-*) as the svix library does", async () => {
+    const body = userEvent("user.updated", "user_std", Date.now());
+    const signed = signedHeaders(SECRET, body);
+    const { json } = await post(server, "/webhooks/clerk", body, {
+      "webhook-id": signed["svix-id"]!,
+      "webhook-timestamp": signed["svix-timestamp"]!,
+      "webhook-signature": signed["svix-signature"]!,
+    });
+    expect(json.outcome).toBe("verified");
+  });
+
+  it("rejects a one-byte tamper as invalid_signature and keeps the tampered bytes", async () => {
+    const body = userEvent("user.updated", "user_tamper", Date.now());
+    const headers = signedHeaders(SECRET, body);
+    const tampered = body.replace("Jane", "Jade");
+    const { status, json } = await post(server, "/webhooks/clerk", tampered, headers);
+    expect([status, json.outcome]).toEqual([401, "invalid_signature"]);
+    const delivery = await db().delivery.findUniqueOrThrow({ where: { id: json.deliveryId as string } });
+    expect(Buffer.from(delivery.rawBody).toString()).toBe(tampered);
+    expect(delivery.eventId).toBeNull();
+  });
+
+  it("rejects a signature from an unknown secret as invalid_signature", async () => {
+    const body = userEvent("user.updated", "user_x", Date.now());
+    const { status, json } = await post(server, "/webhooks/clerk", body, signedHeaders(newSecret(), body));
+    expect([status, json.outcome]).toEqual([401, "invalid_signature"]);
+  });
+
+  it("reports a valid signature with an old timestamp as timestamp_out_of_tolerance", async () => {
+    const body = userEvent("user.updated", "user_old", Date.now());
+    const headers = signedHeaders(SECRET, body, { timestamp: new Date(Date.now() - 10 * 60 * 1000) });
+    const { status, json } = await post(server, "/webhooks/clerk", body, headers);
+    expect([status, json.outcome]).toEqual([401, "timestamp_out_of_tolerance"]);
+    expect(json.detail).toMatch(/Signature valid.*old/);
+    const future = signedHeaders(SECRET, body, { timestamp: new Date(Date.now() + 10 * 60 * 1000) });
+    expect((await post(server, "/webhooks/clerk", body, future)).json.outcome).toBe("timestamp_out_of_tolerance");
+  });
+
+  it("answers missing_headers naming what is missing", async () => {
+    const body = userEvent("user.updated", "user_m", Date.now());
+    const { "svix-signature": _dropped, ...headers } = signedHeaders(SECRET, body);
+    const { status, json } = await post(server, "/webhooks/clerk", body, headers);
+    expect([status, json.outcome]).toEqual([400, "missing_headers"]);
+    expect(json.detail).toBe("Missing svix-signature");
+  });
+
+  it("answers malformed_payload for verified bytes that are not a Clerk envelope", async () => {
+    for (const body of ["not json", JSON.stringify({ object: "list", type: "user.created", data: {} }), JSON.stringify({ object: "event", data: {} })]) {
+      const { status, json } = await post(server, "/webhooks/clerk", body, signedHeaders(SECRET, body));
+      expect([status, json.outcome]).toEqual([400, "malformed_payload"]);
+    }
+  });
+
+  it("keeps a body that is not UTF-8 byte for byte", async () => {
+    const bytes = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x00, 0xc3, 0x28, 0x22, 0x7d]);
+    const { status, json } = await post(server, "/webhooks/clerk", bytes, signedHeaders(SECRET, bytes));
+    expect(status).toBe(400);
+    expect(json.outcome).toBe("malformed_payload");
+    const delivery = await db().delivery.findUniqueOrThrow({ where: { id: json.deliveryId as string } });
+    expect(Buffer.from(delivery.rawBody).equals(bytes)).toBe(true);
+  });
+
+  it("answers no_secret for a source without a signing secret, and keeps the delivery", async () => {
+    const body = userEvent("user.updated", "user_ns", Date.now());
+    const { status, json } = await post(server, "/webhooks/dev", body, signedHeaders(SECRET, body));
+    expect([status, json.outcome]).toEqual([503, "no_secret"]);
+    expect(await db().delivery.count({ where: { id: json.deliveryId as string, sourceSlug: "dev" } })).toBe(1);
+  });
+
+  it("answers unknown_source and still keeps the delivery, under no source", async () => {
+    const body = userEvent("user.updated", "user_us", Date.now());
+    const { status, json } = await post(server, "/webhooks/nope", body, signedHeaders(SECRET, body));
+    expect([status, json.outcome]).toEqual([404, "unknown_source"]);
+    const delivery = await db().delivery.findUniqueOrThrow({ where: { id: json.deliveryId as string } });
+    expect(delivery).toMatchObject({ sourceId: null, sourceSlug: "nope", outcome: "unknown_source", status: 404 });
+  });
+
+  it("answers body_too_large past the limit and keeps only the first 64 KiB", async () => {
+    const body = Buffer.alloc(MAX_BODY * 3, "a");
+    const answer = await new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
+      const request = http.request(server.url + "/webhooks/clerk", { method: "POST", headers: signedHeaders(SECRET, "x") });
+      request.on("response", (response) => {
+        let text = "";
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode!, json: JSON.parse(text) }));
+      });
+      request.on("error", reject);
+      // Stream it in chunks, as a real client would.
+      for (let offset = 0; offset < body.length; offset += 16 * 1024) request.write(body.subarray(offset, offset + 16 * 1024));
+      request.end();
+    });
+    expect([answer.status, answer.json.outcome]).toEqual([413, "body_too_large"]);
+    const delivery = await db().delivery.findUniqueOrThrow({ where: { id: answer.json.deliveryId as string } });
+    expect(delivery.rawBody.length).toBe(64 * 1024);
+    expect(delivery.truncated).toBe(true);
+    expect(delivery.size).toBeGreaterThan(MAX_BODY);
+  });
+
+  it("marks an event that arrives after a later state of the same resource as out of order", async () => {
+    const now = Date.now();
+    const later = userEvent("user.updated", "user_ooo", now, { first_name: "Later" });
+    const earlier = userEvent("user.updated", "user_ooo", now - 60_000, { first_name: "Earlier" });
+    const a = await post(server, "/webhooks/clerk", later, signedHeaders(SECRET, later));
+    const b = await post(server, "/webhooks/clerk", earlier, signedHeaders(SECRET, earlier));
+    const [first, second] = await Promise.all([
+      db().event.findUniqueOrThrow({ where: { id: a.json.eventId as string } }),
+      db().event.findUniqueOrThrow({ where: { id: b.json.eventId as string } }),
+    ]);
+    expect(first.outOfOrder).toBe(false);
+    expect(second.outOfOrder).toBe(true);
+  });
+
+  it("normalises a 10-digit seconds timestamp to milliseconds and flags unknown types", async () => {
+    const seconds = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify(envelope("widget.exploded", { id: "wid_1" }, seconds));
+    const { status, json } = await post(server, "/webhooks/clerk", body, signedHeaders(SECRET, body));
+    expect([status, json.outcome]).toEqual([200, "verified"]);
+    const event = await db().event.findUniqueOrThrow({ where: { id: json.eventId as string } });
+    expect(event.timestampMs).toBe(BigInt(seconds) * 1000n);
+    expect(event.knownType).toBe(false);
+  });
+
+  it("answers /healthz with 200 while the database answers", async () => {
+    const response = await fetch(server.url + "/healthz");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok", database: provider });
+  });
+});

@@ -1,0 +1,94 @@
+// The Express application: request ids, the CSRF origin guard, /healthz, the direct
+// ingest mount, static assets and the Remix request handler.
+import crypto from "node:crypto";
+import path from "node:path";
+
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express, { type NextFunction, type Request, type Response } from "express";
+
+import { isExemptFromOriginCheck, originAllowed } from "~/auth/origin.server";
+import { createNodeIngestHandler } from "~/ingest/http.server";
+import { logger } from "~/observability/logger.server";
+import type { Runtime } from "./runtime.server";
+
+export interface AppOptions {
+  runtime: Runtime;
+  /** How to get the Remix build; omitted in tests that only need ingest and health. */
+  remix?:
+    | { mode: "production"; buildDir: string }
+    | { mode: "development"; vite: { middlewares: express.RequestHandler; ssrLoadModule(id: string): Promise<unknown> } };
+}
+
+declare module "node:http" {
+  interface IncomingMessage {
+    requestId?: string;
+  }
+}
+
+export function createApp({ runtime, remix }: AppOptions) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", process.env.HOOKLINE_TRUST_PROXY === "1");
+
+  app.use((req, res, next) => {
+    const incoming = req.get("x-request-id");
+    req.requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : crypto.randomUUID();
+    res.setHeader("x-request-id", req.requestId);
+    next();
+  });
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await runtime.database.db.$queryRawUnsafe("SELECT 1");
+      res.json({ status: "ok", database: runtime.database.provider });
+    } catch (error) {
+      logger.error("healthz: database did not answer", { error: String(error) });
+      res.status(503).json({ status: "unavailable", database: runtime.database.provider });
+    }
+  });
+
+  // NOTE: ingest is mounted here, ahead of Remix, because the Remix pipeline (Request
+  // objects, route matching) costs more per delivery than everything else on the hot
+  // path; the Remix route app/routes/webhooks.$source.tsx calls the same function.
+  // docs/decisions/0003-ingest-path.md.
+  if (process.env.HOOKLINE_INGEST_VIA_REMIX !== "1") {
+    const ingest = createNodeIngestHandler(() => runtime.ingest);
+    app.post("/webhooks/:source", (req, res) => void ingest(req, res));
+  }
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (isExemptFromOriginCheck(req.path) || originAllowed(req.method, req.headers)) return next();
+    logger.warn("refused a cross-origin request", { path: req.path, origin: req.get("origin") ?? null, requestId: req.requestId });
+    res.status(403).type("text/plain").send("Cross-origin request refused.");
+  });
+
+  if (remix?.mode === "production") {
+    const client = path.join(remix.buildDir, "client");
+    app.use("/assets", express.static(path.join(client, "assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(client, { maxAge: "1h" }));
+    app.all(
+      "*",
+      createRequestHandler({
+        build: () => import(path.join(remix.buildDir, "server/index.js")) as Promise<ServerBuild>,
+        mode: "production",
+      }),
+    );
+  } else if (remix?.mode === "development") {
+    app.use(remix.vite.middlewares);
+    app.use(express.static("public", { maxAge: "1h" }));
+    app.all(
+      "*",
+      createRequestHandler({
+        build: () => remix.vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
+        mode: "development",
+      }),
+    );
+  }
+
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    logger.error("unhandled error", { path: req.path, requestId: req.requestId, error: String(error) });
+    if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong. The request id is " + req.requestId);
+  });
+  return app;
+}

@@ -1,0 +1,58 @@
+// Start-up shared by the server, the worker process and the integration tests:
+// migrate, make sure the default source and first admin exist, and build the
+// dependencies ingest needs.
+import { bootstrapAdmin } from "~/auth/accounts.server";
+import { env } from "~/config/env.server";
+import { migrateDatabase } from "~/db/migrate.server";
+import { createDatabase, database, type DatabaseHandle } from "~/db/prisma.server";
+import type { IngestDependencies } from "~/ingest/ingest.server";
+import { parseSecretList } from "~/ingest/signature.server";
+import { logger } from "~/observability/logger.server";
+import { ensureDefaultSource, SourceResolver } from "~/sources/sources.server";
+
+export interface Runtime {
+  database: DatabaseHandle;
+  ingest: IngestDependencies;
+}
+
+export interface RuntimeOptions {
+  databaseUrl: string;
+  /** The handle to use; by default a new one for databaseUrl. */
+  database?: DatabaseHandle;
+  defaultSecrets: () => string[];
+  maxBodyBytes: number;
+  admin?: { email?: string; password?: string };
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const migrated = await migrateDatabase(options.databaseUrl);
+  if (migrated.applied.length) logger.info("applied migrations", { migrations: migrated.applied });
+  const handle = options.database ?? createDatabase(options.databaseUrl);
+  await ensureDefaultSource(handle.db);
+  await bootstrapAdmin(handle.db, options.admin?.email, options.admin?.password);
+  return {
+    database: handle,
+    ingest: {
+      db: handle.db,
+      sources: new SourceResolver(handle.db, options.defaultSecrets),
+      maxBodyBytes: options.maxBodyBytes,
+    },
+  };
+}
+
+const globalForRuntime = globalThis as unknown as { __hooklineRuntime?: Promise<Runtime> };
+
+/** The process-wide runtime, configured from the environment. */
+export function runtime(): Promise<Runtime> {
+  globalForRuntime.__hooklineRuntime ??= (() => {
+    const config = env();
+    return startRuntime({
+      databaseUrl: config.DATABASE_URL,
+      database: database(),
+      defaultSecrets: () => parseSecretList(env().CLERK_WEBHOOK_SIGNING_SECRET),
+      maxBodyBytes: config.HOOKLINE_MAX_BODY_BYTES,
+      admin: { email: config.HOOKLINE_ADMIN_EMAIL, password: config.HOOKLINE_ADMIN_PASSWORD },
+    });
+  })();
+  return globalForRuntime.__hooklineRuntime;
+}

@@ -1,0 +1,51 @@
+// A fresh, migrated database per test file: a copy of the template SQLite file, or a
+// Postgres database cloned from the template database. Real files, real server.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+import { PROJECT_ROOT } from "~/db/migrate.server";
+import { createDatabase, type DatabaseHandle } from "~/db/prisma.server";
+import { postgresUrl, TEMPLATE_DATABASE, withAdminClient } from "./postgres";
+
+export type TestProvider = "sqlite" | "postgres";
+export const PROVIDERS: TestProvider[] = ["sqlite", "postgres"];
+
+const TEST_DIR = path.join(PROJECT_ROOT, ".cache", "test");
+
+export interface TestDatabase extends DatabaseHandle {
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabaseUrl(provider: TestProvider): Promise<string> {
+  const name = `hookline_test_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
+  if (provider === "sqlite") {
+    const file = path.join(TEST_DIR, `${name}.db`);
+    fs.copyFileSync(path.join(TEST_DIR, "template.db"), file);
+    return `file:${file}`;
+  }
+  await withAdminClient((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`));
+  return postgresUrl(name);
+}
+
+export async function dropTestDatabaseUrl(url: string): Promise<void> {
+  if (url.startsWith("file:")) {
+    const file = url.slice("file:".length);
+    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
+    return;
+  }
+  const name = new URL(url).pathname.slice(1);
+  await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+export async function createTestDatabase(provider: TestProvider): Promise<TestDatabase> {
+  const url = await createTestDatabaseUrl(provider);
+  const handle = createDatabase(url);
+  return {
+    ...handle,
+    async drop() {
+      await handle.db.$disconnect();
+      await dropTestDatabaseUrl(url);
+    },
+  };
+}
