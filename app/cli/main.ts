@@ -4,6 +4,10 @@ import { CliError, type Command } from "./command";
 
 const commands: Record<string, () => Promise<{ default: Command }>> = {
   migrate: () => import("./migrate"),
+  user: () => import("./user"),
+  token: () => import("./token"),
+  source: () => import("./source"),
+  prune: () => import("./prune"),
 };
 
 async function main(argv: string[]) {
@@ -25,6 +29,10 @@ function usage() {
     "",
     "Commands:",
     "  migrate                          apply database migrations to DATABASE_URL",
+    "  user create --email E --role R   create a login (password from HOOKLINE_PASSWORD or stdin)",
+    "  token create --name N --role R   create an API token; prints it as the last line",
+    "  source create --slug S           add a source at /webhooks/S (secrets on stdin)",
+    "  prune [--days N]                 delete what is past retention (HOOKLINE_RETENTION_DAYS)",
   ].join("\n");
 }
 

@@ -14,7 +14,11 @@ const ROTATED_OUT = newSecret();
 const MAX_BODY = 200 * 1024;
 
 async function post(server: TestServer, path: string, body: string | Buffer, headers: Record<string, string>) {
-  const response = await fetch(server.url + path, { method: "POST", body, headers });
+  const response = await fetch(server.url + path, {
+    method: "POST",
+    body: typeof body === "string" ? body : new Uint8Array(body),
+    headers,
+  });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
@@ -34,7 +38,7 @@ describe.each(PROVIDERS)("ingest over HTTP (%s)", (provider) => {
 
   it("stores a verified delivery byte for byte and makes one event with its resource ids", async () => {
     const body = userEvent("user.created", "user_2abc", Date.now());
-    const headers = { ...signedHeaders(SECRET, body), "x-extra": "kept" };
+    const headers: Record<string, string> = { ...signedHeaders(SECRET, body), "x-extra": "kept" };
     const { status, json } = await post(server, "/webhooks/clerk", body, headers);
     expect(status).toBe(200);
     expect(json.outcome).toBe("verified");

@@ -1,0 +1,21 @@
+import { z } from "zod";
+
+import { env } from "~/config/env.server";
+import { pruneOlderThan } from "~/retention/prune.server";
+import { CliError, parseOptions, type Command } from "./command";
+import { openDatabase } from "./database";
+
+const command: Command = {
+  usage: "prune [--days N]   (default HOOKLINE_RETENTION_DAYS)",
+  async run(argv) {
+    const { values } = parseOptions(argv, { days: { type: "string" } });
+    const days = z.coerce.number().int().positive().safeParse(values.days ?? env().HOOKLINE_RETENTION_DAYS);
+    if (!days.success) throw new CliError("--days must be a whole number of days, at least 1.");
+    const { db } = await openDatabase();
+    const result = await pruneOlderThan(db, days.data);
+    console.log(
+      `Pruned what was received before ${result.cutoff.toISOString()}: ${result.events} events, ${result.deliveries} deliveries, ${result.attempts} dispatch attempts.`,
+    );
+  },
+};
+export default command;

@@ -1,0 +1,71 @@
+import fs from "node:fs";
+import path from "node:path";
+
+import { defineConfig, devices } from "@playwright/test";
+
+// Playwright cannot download its browsers on these machines; Debian's Chromium is
+// used when present (CI installs it), otherwise Playwright's own.
+const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((file) => fs.existsSync(file));
+
+const PORT = Number(process.env.E2E_PORT ?? 3210);
+const dataDir = path.resolve(".cache/e2e");
+export const E2E = {
+  baseURL: `http://127.0.0.1:${PORT}`,
+  secret: "whsec_ZTJlLXRlc3Qtc2VjcmV0LWZvci1ob29rbGluZQ==",
+  admin: { email: "admin@hookline.test", password: "correct-horse-battery" },
+  databaseUrl: `file:${path.join(dataDir, "hookline.db")}`,
+  dataDir,
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: ".cache/e2e-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 60_000,
+  reporter: "list",
+  use: {
+    baseURL: E2E.baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: systemChromium,
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--no-first-run",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    // The production build, as `npm start` serves it, on its own fresh SQLite file.
+    command: `rm -rf ${dataDir} && npm run build --silent && node node_modules/tsx/dist/cli.mjs server.ts`,
+    url: `${E2E.baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      DATABASE_URL: E2E.databaseUrl,
+      HOOKLINE_DATA_DIR: dataDir,
+      CLERK_WEBHOOK_SIGNING_SECRET: E2E.secret,
+      HOOKLINE_ADMIN_EMAIL: E2E.admin.email,
+      HOOKLINE_ADMIN_PASSWORD: E2E.admin.password,
+    },
+  },
+});
