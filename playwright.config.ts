@@ -8,7 +8,7 @@ import { defineConfig, devices } from "@playwright/test";
 const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((file) => fs.existsSync(file));
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
-const dataDir = path.resolve(".cache/e2e");
+const dataDir = path.resolve(`.cache/e2e-${PORT}`);
 export const E2E = {
   baseURL: `http://127.0.0.1:${PORT}`,
   secret: "whsec_ZTJlLXRlc3Qtc2VjcmV0LWZvci1ob29rbGluZQ==",
@@ -19,7 +19,7 @@ export const E2E = {
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: ".cache/e2e-results",
+  outputDir: `.cache/e2e-results-${PORT}`,
   fullyParallel: false,
   workers: 1,
   retries: process.env.CI ? 1 : 0,

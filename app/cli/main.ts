@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   token: () => import("./token"),
   source: () => import("./source"),
   prune: () => import("./prune"),
+  send: () => import("./send"),
 };
 
 async function main(argv: string[]) {
@@ -33,6 +34,8 @@ function usage() {
     "  token create --name N --role R   create an API token; prints it as the last line",
     "  source create --slug S           add a source at /webhooks/S (secrets on stdin)",
     "  prune [--days N]                 delete what is past retention (HOOKLINE_RETENTION_DAYS)",
+    "  send <type|all|prefix.*>         post signed sample events [--url U] [--secret S] [--count N]",
+    "                                   [--user ID] [--seed N] [--concurrency N]",
   ].join("\n");
 }
 

@@ -6,25 +6,25 @@ import path from "node:path";
 
 import { PROJECT_ROOT } from "~/db/migrate.server";
 import { createDatabase, type DatabaseHandle } from "~/db/prisma.server";
-import { postgresUrl, TEMPLATE_DATABASE, withAdminClient } from "./postgres";
+import { postgresUrl, templateDatabase, testRunId, withAdminClient } from "./postgres";
 
 export type TestProvider = "sqlite" | "postgres";
 export const PROVIDERS: TestProvider[] = ["sqlite", "postgres"];
 
-const TEST_DIR = path.join(PROJECT_ROOT, ".cache", "test");
+const testDir = () => path.join(PROJECT_ROOT, ".cache", "test", testRunId());
 
 export interface TestDatabase extends DatabaseHandle {
   drop(): Promise<void>;
 }
 
 export async function createTestDatabaseUrl(provider: TestProvider): Promise<string> {
-  const name = `hookline_test_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
+  const name = `hookline_test_${testRunId()}_${crypto.randomBytes(6).toString("hex")}`;
   if (provider === "sqlite") {
-    const file = path.join(TEST_DIR, `${name}.db`);
-    fs.copyFileSync(path.join(TEST_DIR, "template.db"), file);
+    const file = path.join(testDir(), `${name}.db`);
+    fs.copyFileSync(path.join(testDir(), "template.db"), file);
     return `file:${file}`;
   }
-  await withAdminClient((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`));
+  await withAdminClient((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDatabase()}"`));
   return postgresUrl(name);
 }
 

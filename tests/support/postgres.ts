@@ -20,4 +20,16 @@ export async function withAdminClient<T>(fn: (client: pg.Client) => Promise<T>):
   }
 }
 
-export const TEMPLATE_DATABASE = "hookline_test_template";
+/**
+ * Each `vitest run` has its own id (the pid of its main process), so several runs on
+ * one machine do not drop each other's databases.
+ */
+export function testRunId(): string {
+  const id = process.env.HOOKLINE_TEST_RUN;
+  if (!id) throw new Error("HOOKLINE_TEST_RUN is set by tests/support/global-setup.ts");
+  return id;
+}
+
+export function templateDatabase(): string {
+  return `hookline_test_${testRunId()}_template`;
+}

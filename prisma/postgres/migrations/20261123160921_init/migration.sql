@@ -56,6 +56,7 @@ CREATE TABLE "Event" (
     "outOfOrder" BOOLEAN NOT NULL DEFAULT false,
     "verifiedOutsideTolerance" BOOLEAN NOT NULL DEFAULT false,
     "firstDeliveryId" TEXT NOT NULL,
+    "searchIndexed" BOOLEAN NOT NULL DEFAULT false,
 
     CONSTRAINT "Event_pkey" PRIMARY KEY ("id")
 );
@@ -211,13 +212,13 @@ CREATE INDEX "Delivery_svixId_idx" ON "Delivery"("svixId");
 CREATE INDEX "Delivery_eventId_idx" ON "Delivery"("eventId");
 
 -- CreateIndex
-CREATE INDEX "Event_timestampMs_idx" ON "Event"("timestampMs");
+CREATE INDEX "Event_timestampMs_id_idx" ON "Event"("timestampMs", "id");
 
 -- CreateIndex
-CREATE INDEX "Event_firstReceivedAt_idx" ON "Event"("firstReceivedAt");
+CREATE INDEX "Event_firstReceivedAt_id_idx" ON "Event"("firstReceivedAt", "id");
 
 -- CreateIndex
-CREATE INDEX "Event_type_timestampMs_idx" ON "Event"("type", "timestampMs");
+CREATE INDEX "Event_type_timestampMs_id_idx" ON "Event"("type", "timestampMs", "id");
 
 -- CreateIndex
 CREATE INDEX "Event_resourceType_resourceId_timestampMs_idx" ON "Event"("resourceType", "resourceId", "timestampMs");
@@ -239,6 +240,9 @@ CREATE INDEX "Event_payerId_timestampMs_idx" ON "Event"("payerId", "timestampMs"
 
 -- CreateIndex
 CREATE INDEX "Event_svixId_idx" ON "Event"("svixId");
+
+-- CreateIndex
+CREATE INDEX "Event_searchIndexed_idx" ON "Event"("searchIndexed");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Event_sourceId_svixId_key" ON "Event"("sourceId", "svixId");
@@ -326,4 +330,3 @@ ALTER TABLE "DispatchAttempt" ADD CONSTRAINT "DispatchAttempt_targetId_fkey" FOR
 
 -- AddForeignKey
 ALTER TABLE "DispatchAttempt" ADD CONSTRAINT "DispatchAttempt_jobId_fkey" FOREIGN KEY ("jobId") REFERENCES "DispatchJob"("id") ON DELETE SET NULL ON UPDATE CASCADE;
-

@@ -1,0 +1,191 @@
+// Listing and counting events by filter, for the event list, the JSON API and bulk
+// replays. One parameterised SQL query (Prisma.sql) serves both providers; only the
+// full-text condition differs (search.server.ts).
+import { Prisma } from "~/generated/sqlite/client";
+import type { DatabaseHandle } from "~/db/prisma.server";
+import type { EventFilter, EventListQuery } from "./event-filter";
+import { searchCondition } from "./search.server";
+
+export interface EventRow {
+  id: string;
+  svixId: string;
+  type: string;
+  knownType: boolean;
+  timestampMs: bigint;
+  svixTimestamp: bigint | null;
+  firstReceivedAt: Date;
+  sourceSlug: string;
+  instanceId: string | null;
+  resourceType: string | null;
+  resourceId: string | null;
+  userId: string | null;
+  organizationId: string | null;
+  subscriptionId: string | null;
+  payerId: string | null;
+  deliveryCount: number;
+  outOfOrder: boolean;
+  verifiedOutsideTolerance: boolean;
+  firstDeliveryId: string;
+}
+
+/** The event as the JSON API and pages show it (DESIGN.md field names). */
+export interface ApiEvent {
+  id: string;
+  svixId: string;
+  type: string;
+  knownType: boolean;
+  /** Envelope timestamp, milliseconds. */
+  timestamp: number;
+  receivedAt: string;
+  source: string;
+  instanceId: string | null;
+  resourceType: string | null;
+  resourceId: string | null;
+  userId: string | null;
+  organizationId: string | null;
+  subscriptionId: string | null;
+  payerId: string | null;
+  deliveryCount: number;
+  outOfOrder: boolean;
+  verifiedOutsideTolerance: boolean;
+}
+
+export function toApiEvent(row: EventRow): ApiEvent {
+  return {
+    id: row.id,
+    svixId: row.svixId,
+    type: row.type,
+    knownType: Boolean(row.knownType),
+    timestamp: Number(row.timestampMs),
+    receivedAt: row.firstReceivedAt.toISOString(),
+    source: row.sourceSlug,
+    instanceId: row.instanceId,
+    resourceType: row.resourceType,
+    resourceId: row.resourceId,
+    userId: row.userId,
+    organizationId: row.organizationId,
+    subscriptionId: row.subscriptionId,
+    payerId: row.payerId,
+    deliveryCount: Number(row.deliveryCount),
+    outOfOrder: Boolean(row.outOfOrder),
+    verifiedOutsideTolerance: Boolean(row.verifiedOutsideTolerance),
+  };
+}
+
+export const EVENT_COLUMNS = Prisma.sql`e."id", e."svixId", e."type", e."knownType", e."timestampMs", e."svixTimestamp",
+  e."firstReceivedAt", s."slug" AS "sourceSlug", e."instanceId", e."resourceType", e."resourceId", e."userId",
+  e."organizationId", e."subscriptionId", e."payerId", e."deliveryCount", e."outOfOrder",
+  e."verifiedOutsideTolerance", e."firstDeliveryId"`;
+
+/** `user.*` → every type from `user.` up to (not including) `user/`, in byte order. */
+function typeCondition(patterns: string[]): Prisma.Sql | null {
+  if (patterns.length === 0 || patterns.includes("*")) return null;
+  const exact = patterns.filter((p) => !p.endsWith(".*"));
+  const prefixes = patterns.filter((p) => p.endsWith(".*")).map((p) => p.slice(0, -1));
+  const parts: Prisma.Sql[] = [];
+  if (exact.length) parts.push(Prisma.sql`e."type" IN (${Prisma.join(exact)})`);
+  for (const prefix of prefixes) {
+    const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    parts.push(Prisma.sql`(e."type" >= ${prefix} AND e."type" < ${upper})`);
+  }
+  return Prisma.sql`(${Prisma.join(parts, " OR ")})`;
+}
+
+/** Any id: a user, organization, session, membership, subscription, payer or svix-id. */
+function resourceCondition(id: string): Prisma.Sql {
+  return Prisma.sql`(e."resourceId" = ${id} OR e."userId" = ${id} OR e."organizationId" = ${id}
+    OR e."subscriptionId" = ${id} OR e."payerId" = ${id} OR e."svixId" = ${id})`;
+}
+
+/** The WHERE conditions for a filter, on the alias `e` (Event) and `s` (Source). */
+export function eventFilterConditions(provider: DatabaseHandle["provider"], filter: Partial<EventFilter>): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  const types = typeCondition(filter.type ?? []);
+  if (types) conditions.push(types);
+  if (filter.outcome === "duplicate") conditions.push(Prisma.sql`e."deliveryCount" > 1`);
+  if (filter.source) conditions.push(Prisma.sql`s."slug" = ${filter.source}`);
+  if (filter.resource) conditions.push(resourceCondition(filter.resource));
+  if (filter.from) conditions.push(Prisma.sql`e."timestampMs" >= ${BigInt(filter.from.getTime())}`);
+  if (filter.to) conditions.push(Prisma.sql`e."timestampMs" <= ${BigInt(filter.to.getTime())}`);
+  if (filter.q) conditions.push(searchCondition(provider, filter.q));
+  return conditions;
+}
+
+export function whereClause(conditions: Prisma.Sql[]): Prisma.Sql {
+  return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+}
+
+interface Cursor {
+  key: string;
+  id: string;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.key, cursor.id])).toString("base64url");
+}
+
+export class InvalidCursorError extends Error {}
+
+function decodeCursor(value: string): Cursor {
+  try {
+    const [key, id] = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as [unknown, unknown];
+    if (typeof key === "string" && /^\d{1,16}$/.test(key) && typeof id === "string" && id.length <= 40) return { key, id };
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError("Invalid `cursor`: use the nextCursor of a previous page.");
+}
+
+/**
+ * One page of events, newest first by default. Keyset pagination on (sort key, id):
+ * ids are time-ordered, so equal timestamps keep a stable order, and page 50 costs
+ * what page 1 costs.
+ */
+export async function listEvents(
+  handle: DatabaseHandle,
+  query: EventListQuery,
+): Promise<{ events: ApiEvent[]; rows: EventRow[]; nextCursor: string | null }> {
+  const conditions = eventFilterConditions(handle.provider, query.filter);
+  const column = query.sort === "received" ? Prisma.sql`e."firstReceivedAt"` : Prisma.sql`e."timestampMs"`;
+  const descending = query.dir === "desc";
+  if (query.cursor) {
+    const cursor = decodeCursor(query.cursor);
+    const key = query.sort === "received" ? new Date(Number(cursor.key)) : BigInt(cursor.key);
+    conditions.push(
+      descending
+        ? Prisma.sql`(${column} < ${key} OR (${column} = ${key} AND e."id" < ${cursor.id}))`
+        : Prisma.sql`(${column} > ${key} OR (${column} = ${key} AND e."id" > ${cursor.id}))`,
+    );
+  }
+  const direction = descending ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const rows = await handle.db.$queryRaw<EventRow[]>`
+    SELECT ${EVENT_COLUMNS}
+    FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
+    ${whereClause(conditions)}
+    ORDER BY ${column} ${direction}, e."id" ${direction}
+    LIMIT ${query.limit + 1}`;
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > query.limit && last
+      ? encodeCursor({
+          key: query.sort === "received" ? String(last.firstReceivedAt.getTime()) : String(last.timestampMs),
+          id: last.id,
+        })
+      : null;
+  return { events: page.map(toApiEvent), rows: page, nextCursor };
+}
+
+/** How many events a filter selects (for "replay these N events"). */
+export async function countEvents(handle: DatabaseHandle, filter: Partial<EventFilter>): Promise<number> {
+  const [row] = await handle.db.$queryRaw<{ count: bigint | number }[]>`
+    SELECT COUNT(*) AS "count" FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
+    ${whereClause(eventFilterConditions(handle.provider, filter))}`;
+  return Number(row?.count ?? 0);
+}
+
+export async function getEventRow(handle: DatabaseHandle, id: string): Promise<EventRow | null> {
+  const [row] = await handle.db.$queryRaw<EventRow[]>`
+    SELECT ${EVENT_COLUMNS} FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId" WHERE e."id" = ${id}`;
+  return row ?? null;
+}

@@ -1,0 +1,62 @@
+// The worker loop: background work that must not sit on the ingest path. It runs in
+// the server process, and the same code runs alone as `npx hookline worker`. Each
+// task is a function of the database handle that does one bounded batch of work and
+// says whether more is waiting; jobs live in the database, so they survive restarts.
+import type { DatabaseHandle } from "~/db/prisma.server";
+import { indexPendingEvents } from "~/events/search.server";
+import { logger } from "~/observability/logger.server";
+
+export interface WorkerTask {
+  name: string;
+  /** How often to run when idle. */
+  intervalMs: number;
+  /** Does one batch; returns true when it found work (it then runs again at once). */
+  run(handle: DatabaseHandle): Promise<boolean>;
+}
+
+export function searchIndexTask(): WorkerTask {
+  return {
+    name: "search-index",
+    intervalMs: 1000,
+    run: async (handle) => (await indexPendingEvents(handle, 500)) > 0,
+  };
+}
+
+export interface Worker {
+  stop(): Promise<void>;
+  /** Runs every task until none has work left (tests, CLI). */
+  drain(): Promise<void>;
+}
+
+export function startWorker(handle: DatabaseHandle, tasks: WorkerTask[]): Worker {
+  let stopped = false;
+  const loops = tasks.map(async (task) => {
+    while (!stopped) {
+      let busy = false;
+      try {
+        busy = await task.run(handle);
+      } catch (error) {
+        logger.error("worker task failed; it will run again", { task: task.name, error: String(error) });
+      }
+      if (!busy) await sleep(task.intervalMs, () => stopped);
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+  });
+  return {
+    async stop() {
+      stopped = true;
+      await Promise.all(loops);
+    },
+    async drain() {
+      for (const task of tasks) while (await task.run(handle));
+    },
+  };
+}
+
+/** Sleeps up to `ms`, waking early (every 100 ms) once `cancelled()` is true. */
+async function sleep(ms: number, cancelled: () => boolean) {
+  const until = Date.now() + ms;
+  while (!cancelled() && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(100, until - Date.now())));
+  }
+}
