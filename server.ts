@@ -8,6 +8,8 @@ import { env, EnvError } from "~/config/env.server";
 import { logger } from "~/observability/logger.server";
 import { createApp, type AppOptions } from "~/server/app.server";
 import { runtime } from "~/server/runtime.server";
+import { workerTasks } from "~/worker/tasks.server";
+import { startWorker, type Worker } from "~/worker/worker.server";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const dev = process.argv.includes("--dev");
@@ -32,6 +34,9 @@ async function main() {
       secretConfigured: Boolean(config.CLERK_WEBHOOK_SIGNING_SECRET),
     });
   });
+  // The worker loop runs here unless it runs as its own process (`npx hookline worker`).
+  const worker: Worker | null = process.env.HOOKLINE_WORKER === "0" ? null : startWorker(rt.database, workerTasks());
+
   // NOTE: a body trickled one byte a second must not hold a connection for minutes.
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;
@@ -39,7 +44,9 @@ async function main() {
   const shutdown = (signal: string) => {
     logger.info("shutting down", { signal });
     server.close(() => {
-      void rt.database.db.$disconnect().finally(() => process.exit(0));
+      void (worker?.stop() ?? Promise.resolve())
+        .then(() => rt.database.db.$disconnect())
+        .finally(() => process.exit(0));
     });
     setTimeout(() => process.exit(0), 10_000).unref();
   };

@@ -697,7 +697,7 @@ function newSession(random: SampleRandom, userId: string, status: string, at: nu
     last_active_at: at,
     latest_activity: {
       object: "session_activity",
-      id: random.id("sess_activity_"),
+      id: random.id("activity_"),
       device_type: random.pick(["Macintosh", "Windows", "iPhone"]),
       is_mobile: false,
       browser_name: random.pick(["Chrome", "Firefox", "Safari"]),

@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   token: () => import("./token"),
   source: () => import("./source"),
   prune: () => import("./prune"),
+  worker: () => import("./worker"),
   send: () => import("./send"),
 };
 
@@ -30,6 +31,7 @@ function usage() {
     "",
     "Commands:",
     "  migrate                          apply database migrations to DATABASE_URL",
+    "  worker                           run the background worker (dispatch, search index) alone",
     "  user create --email E --role R   create a login (password from HOOKLINE_PASSWORD or stdin)",
     "  token create --name N --role R   create an API token; prints it as the last line",
     "  source create --slug S           add a source at /webhooks/S (secrets on stdin)",
