@@ -10,9 +10,9 @@ test("an operator signs in, sends signed sample events with the CLI and sees eac
   await logIn(page);
   await page.goto("/deliveries");
 
+  hookline(["send", "all", "--url", `${E2E.baseURL}/webhooks/clerk`, "--secret", E2E.secret]);
   const output = hookline(["send", "user.created", "--count", "3", "--url", `${E2E.baseURL}/webhooks/clerk`, "--secret", E2E.secret]);
   expect(output).toMatch(/200/);
-  hookline(["send", "all", "--url", `${E2E.baseURL}/webhooks/clerk`, "--secret", E2E.secret]);
 
   await page.reload();
   const rows = page.getByTestId("delivery-row");
