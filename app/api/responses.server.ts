@@ -28,6 +28,21 @@ export function invalidParameter(parameter: string, message: string): Response {
   return apiError(400, "invalid_parameter", message, { parameter });
 }
 
+/** The value of a `{ ok, value } | { ok: false, parameter, message }` parse, or a thrown 400 naming the parameter. */
+export function valueOrInvalid<T>(result: { ok: true; value: T } | { ok: false; parameter: string; message: string }): T {
+  if (!result.ok) throw invalidParameter(result.parameter, result.message);
+  return result.value;
+}
+
+/** Refuses query parameters the endpoint does not know, so a typo (`typ=`) is not silently "no filter". */
+export function rejectUnknownParameters(params: URLSearchParams, known: readonly string[]) {
+  for (const name of params.keys()) {
+    if (!known.includes(name)) {
+      throw invalidParameter(name, `Unknown parameter \`${name}\`. This endpoint takes: ${known.join(", ")}.`);
+    }
+  }
+}
+
 export function notFound(message: string): Response {
   return apiError(404, "not_found", message);
 }
