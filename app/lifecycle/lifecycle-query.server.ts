@@ -1,0 +1,283 @@
+// The queries behind every lifecycle view (user, organization, billing): one page of a
+// resource's timeline, the latest event per resource, deletions, counts. Each reads the
+// indexed id columns extracted at ingest (userId, organizationId, subscriptionId,
+// payerId) and never the payloads; callers parse only the payloads of what they show.
+// One parameterised SQL text serves SQLite and Postgres (window functions and
+// COALESCE exist in both).
+import { z } from "zod";
+
+import { Prisma } from "~/generated/sqlite/client";
+import type { DatabaseHandle } from "~/db/prisma.server";
+import { EVENT_COLUMNS, toApiEvent, type EventRow } from "~/events/event-query.server";
+import { loadEventPayloads } from "~/events/event-payload.server";
+import { asObject, type EventWithData, type Json, type LifecycleEvent } from "./lifecycle-event";
+
+export type ScopeColumn = "userId" | "organizationId" | "subscriptionId" | "payerId";
+
+/** Every event that touches one user, organization, subscription or payer. */
+export interface TimelineScope {
+  column: ScopeColumn;
+  id: string;
+}
+
+const SCOPE_COLUMNS: Record<ScopeColumn, Prisma.Sql> = {
+  userId: Prisma.raw(`e."userId"`),
+  organizationId: Prisma.raw(`e."organizationId"`),
+  subscriptionId: Prisma.raw(`e."subscriptionId"`),
+  payerId: Prisma.raw(`e."payerId"`),
+};
+
+function scopeCondition(scope: TimelineScope): Prisma.Sql {
+  return Prisma.sql`${SCOPE_COLUMNS[scope.column]} = ${scope.id}`;
+}
+
+export function toLifecycleEvent(row: EventRow): LifecycleEvent {
+  return { ...toApiEvent(row), svixTimestamp: row.svixTimestamp === null ? null : Number(row.svixTimestamp) };
+}
+
+// NOTE: DESIGN.md: order by envelope timestamp, then svix-timestamp, then time received.
+const ORDER_ASC = Prisma.sql`e."timestampMs" ASC, COALESCE(e."svixTimestamp", 0) ASC, e."firstReceivedAt" ASC, e."id" ASC`;
+const ORDER_DESC = Prisma.sql`e."timestampMs" DESC, COALESCE(e."svixTimestamp", 0) DESC, e."firstReceivedAt" DESC, e."id" DESC`;
+const RECEIVED_ASC = Prisma.sql`e."firstReceivedAt" ASC, e."id" ASC`;
+const RECEIVED_DESC = Prisma.sql`e."firstReceivedAt" DESC, e."id" DESC`;
+
+export const TIMELINE_SORTS = ["timestamp", "received"] as const;
+export type TimelineSort = (typeof TIMELINE_SORTS)[number];
+
+export interface TimelinePageOptions {
+  /** Only these resource types (a category); null for all. */
+  resourceTypes?: readonly string[] | null;
+  /** Leave these resource types out ("other" = everything not in a category). */
+  excludeResourceTypes?: readonly string[];
+  /** `timestamp` (envelope order, the default) or `received` (arrival order). */
+  sort: TimelineSort;
+  dir: "asc" | "desc";
+  limit: number;
+  cursor?: string;
+}
+
+// A cursor is the sort key of the last row shown: [sort, timestampMs, svixTimestamp, receivedMs, id].
+const CursorSchema = z.tuple([
+  z.enum(TIMELINE_SORTS),
+  z.string().regex(/^\d{1,16}$/),
+  z.string().regex(/^\d{1,16}$/),
+  z.string().regex(/^\d{1,16}$/),
+  z.string().min(1).max(40),
+]);
+type Cursor = z.infer<typeof CursorSchema>;
+
+export class InvalidTimelineCursorError extends Error {
+  constructor() {
+    super("Invalid `cursor`: use the nextCursor of a previous page.");
+  }
+}
+
+function encodeCursor(sort: TimelineSort, row: EventRow): string {
+  const cursor: Cursor = [sort, String(row.timestampMs), String(row.svixTimestamp ?? 0), String(row.firstReceivedAt.getTime()), row.id];
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+function decodeCursor(value: string, sort: TimelineSort): Cursor {
+  try {
+    const parsed = CursorSchema.safeParse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
+    if (parsed.success && parsed.data[0] === sort) return parsed.data;
+  } catch {
+    // fall through
+  }
+  throw new InvalidTimelineCursorError();
+}
+
+/** Rows strictly after the cursor in the page's order (keyset pagination). */
+function afterCursor(cursor: Cursor, descending: boolean): Prisma.Sql {
+  const [sort, t, s, r, id] = cursor;
+  const timestamp = BigInt(t);
+  const svix = BigInt(s);
+  const received = new Date(Number(r));
+  const cmp = descending ? Prisma.raw("<") : Prisma.raw(">");
+  if (sort === "received") {
+    return Prisma.sql`(e."firstReceivedAt" ${cmp} ${received} OR (e."firstReceivedAt" = ${received} AND e."id" ${cmp} ${id}))`;
+  }
+  // The bare bound on timestampMs lets the (scope, timestampMs) index do a range scan.
+  const bound = descending ? Prisma.sql`e."timestampMs" <= ${timestamp}` : Prisma.sql`e."timestampMs" >= ${timestamp}`;
+  return Prisma.sql`${bound} AND (e."timestampMs" ${cmp} ${timestamp} OR (e."timestampMs" = ${timestamp} AND (
+    COALESCE(e."svixTimestamp", 0) ${cmp} ${svix} OR (COALESCE(e."svixTimestamp", 0) = ${svix} AND (
+      e."firstReceivedAt" ${cmp} ${received} OR (e."firstReceivedAt" = ${received} AND e."id" ${cmp} ${id}))))))`;
+}
+
+function resourceTypeConditions(options: Pick<TimelinePageOptions, "resourceTypes" | "excludeResourceTypes">): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  if (options.resourceTypes) {
+    conditions.push(
+      options.resourceTypes.length ? Prisma.sql`e."resourceType" IN (${Prisma.join([...options.resourceTypes])})` : Prisma.sql`1 = 0`,
+    );
+  }
+  if (options.excludeResourceTypes?.length) {
+    conditions.push(
+      Prisma.sql`(e."resourceType" IS NULL OR e."resourceType" NOT IN (${Prisma.join([...options.excludeResourceTypes])}))`,
+    );
+  }
+  return conditions;
+}
+
+/** One page of the scope's events, in envelope order (or arrival order on request). */
+export async function listTimelinePage(
+  handle: DatabaseHandle,
+  scope: TimelineScope,
+  options: TimelinePageOptions,
+): Promise<{ rows: EventRow[]; nextCursor: string | null }> {
+  const descending = options.dir === "desc";
+  const conditions = [scopeCondition(scope), ...resourceTypeConditions(options)];
+  if (options.cursor) conditions.push(afterCursor(decodeCursor(options.cursor, options.sort), descending));
+  const order =
+    options.sort === "received" ? (descending ? RECEIVED_DESC : RECEIVED_ASC) : descending ? ORDER_DESC : ORDER_ASC;
+  const rows = await handle.db.$queryRaw<EventRow[]>`
+    SELECT ${EVENT_COLUMNS}
+    FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
+    WHERE ${Prisma.join(conditions, " AND ")}
+    ORDER BY ${order}
+    LIMIT ${options.limit + 1}`;
+  const page = rows.slice(0, options.limit);
+  const last = page.at(-1);
+  return { rows: page, nextCursor: rows.length > options.limit && last ? encodeCursor(options.sort, last) : null };
+}
+
+/** Every event of the scope, oldest first, up to `limit` (billing timelines are short). */
+export async function listScopeEvents(
+  handle: DatabaseHandle,
+  scope: TimelineScope,
+  options: { resourceTypes?: readonly string[]; onlyUnlinked?: boolean; limit: number },
+): Promise<EventRow[]> {
+  const conditions = [scopeCondition(scope), ...resourceTypeConditions({ resourceTypes: options.resourceTypes ?? null })];
+  if (options.onlyUnlinked) conditions.push(Prisma.sql`e."subscriptionId" IS NULL`);
+  return handle.db.$queryRaw<EventRow[]>`
+    SELECT ${EVENT_COLUMNS}
+    FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
+    WHERE ${Prisma.join(conditions, " AND ")}
+    ORDER BY ${ORDER_ASC}
+    LIMIT ${options.limit}`;
+}
+
+export interface LatestResourceRow {
+  row: EventRow;
+  /** Envelope time and type of the resource's first stored event. */
+  firstTimestampMs: number;
+  firstType: string;
+  eventCount: number;
+}
+
+/**
+ * The latest event of each resource (membership, session, subscription...) that the
+ * scope touches, newest first. The window runs over the scope's index range only.
+ */
+export async function latestPerResource(
+  handle: DatabaseHandle,
+  scope: TimelineScope | null,
+  resourceTypes: readonly string[],
+  options: { excludeLatestTypes?: readonly string[]; resourceIds?: readonly string[]; limit: number },
+): Promise<LatestResourceRow[]> {
+  if (resourceTypes.length === 0) return [];
+  const conditions = [Prisma.sql`e."resourceType" IN (${Prisma.join([...resourceTypes])})`, Prisma.sql`e."resourceId" IS NOT NULL`];
+  if (scope) conditions.unshift(scopeCondition(scope));
+  if (options.resourceIds) {
+    if (options.resourceIds.length === 0) return [];
+    conditions.push(Prisma.sql`e."resourceId" IN (${Prisma.join([...options.resourceIds])})`);
+  }
+  const exclude = options.excludeLatestTypes?.length
+    ? Prisma.sql`AND t."type" NOT IN (${Prisma.join([...options.excludeLatestTypes])})`
+    : Prisma.empty;
+  const rows = await handle.db.$queryRaw<(EventRow & { rn: unknown; firstTimestampMs: bigint; firstType: string; eventCount: bigint | number })[]>`
+    SELECT t.* FROM (
+      SELECT ${EVENT_COLUMNS},
+        ROW_NUMBER() OVER (PARTITION BY e."resourceType", e."resourceId" ORDER BY ${ORDER_DESC}) AS "rn",
+        FIRST_VALUE(e."timestampMs") OVER (PARTITION BY e."resourceType", e."resourceId" ORDER BY ${ORDER_ASC}) AS "firstTimestampMs",
+        FIRST_VALUE(e."type") OVER (PARTITION BY e."resourceType", e."resourceId" ORDER BY ${ORDER_ASC}) AS "firstType",
+        COUNT(*) OVER (PARTITION BY e."resourceType", e."resourceId") AS "eventCount"
+      FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
+      WHERE ${Prisma.join(conditions, " AND ")}
+    ) t
+    WHERE t."rn" = 1 ${exclude}
+    ORDER BY t."timestampMs" DESC, t."id" DESC
+    LIMIT ${options.limit}`;
+  return rows.map(({ rn: _rn, firstTimestampMs, firstType, eventCount, ...row }) => ({
+    row: normaliseRow(row as EventRow),
+    firstTimestampMs: Number(firstTimestampMs),
+    firstType,
+    eventCount: Number(eventCount),
+  }));
+}
+
+// Through a subquery SQLite may hand back integer milliseconds and 0/1 instead of the
+// Date and boolean Prisma maps for a plain column; make both providers look the same.
+function normaliseRow(row: EventRow): EventRow {
+  const received = row.firstReceivedAt as unknown;
+  return {
+    ...row,
+    timestampMs: BigInt(row.timestampMs),
+    svixTimestamp: row.svixTimestamp === null ? null : BigInt(row.svixTimestamp),
+    firstReceivedAt: received instanceof Date ? received : new Date(typeof received === "string" && !/^\d+$/.test(received) ? received : Number(received)),
+  };
+}
+
+/** Events of one resource (by its type and id), newest first. */
+export async function resourceEventRows(
+  handle: DatabaseHandle,
+  resourceType: string,
+  resourceId: string,
+  options: { types?: readonly string[]; limit: number },
+): Promise<EventRow[]> {
+  const types = options.types?.length ? Prisma.sql`AND e."type" IN (${Prisma.join([...options.types])})` : Prisma.empty;
+  return handle.db.$queryRaw<EventRow[]>`
+    SELECT ${EVENT_COLUMNS}
+    FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
+    WHERE e."resourceType" = ${resourceType} AND e."resourceId" = ${resourceId} ${types}
+    ORDER BY ${ORDER_DESC}
+    LIMIT ${options.limit}`;
+}
+
+/** The `*.deleted` events of these resources (tombstones carry only the id, so no scope column). */
+export async function deletionRows(handle: DatabaseHandle, resourceIds: readonly string[]): Promise<EventRow[]> {
+  const ids = [...new Set(resourceIds)];
+  if (ids.length === 0) return [];
+  const rows: EventRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    rows.push(
+      ...(await handle.db.$queryRaw<EventRow[]>`
+        SELECT ${EVENT_COLUMNS}
+        FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
+        WHERE e."resourceId" IN (${Prisma.join(ids.slice(i, i + 500))}) AND e."type" LIKE ${"%.deleted"}
+        ORDER BY ${ORDER_ASC}`),
+    );
+  }
+  return rows;
+}
+
+/** How many events the scope has per resource type (for the category filter's counts). */
+export async function countByResourceType(handle: DatabaseHandle, scope: TimelineScope): Promise<Map<string | null, number>> {
+  const rows = await handle.db.$queryRaw<{ resourceType: string | null; count: bigint | number }[]>`
+    SELECT e."resourceType" AS "resourceType", COUNT(*) AS "count"
+    FROM "Event" e WHERE ${scopeCondition(scope)}
+    GROUP BY e."resourceType"`;
+  return new Map(rows.map((row) => [row.resourceType, Number(row.count)]));
+}
+
+/** Parsed `data` of each row's payload, keyed by event id. Reads each body once. */
+export async function loadEventData(handle: DatabaseHandle, rows: readonly EventRow[], cache?: Map<string, Json | null>): Promise<Map<string, Json | null>> {
+  const result = new Map<string, Json | null>();
+  const missing = rows.filter((row) => !cache?.has(row.id));
+  const payloads = missing.length ? await loadEventPayloads(handle.db, [...new Set(missing.map((row) => row.firstDeliveryId))]) : new Map();
+  for (const row of rows) {
+    if (cache?.has(row.id)) {
+      result.set(row.id, cache.get(row.id) ?? null);
+      continue;
+    }
+    const data = asObject(payloads.get(row.firstDeliveryId)?.envelope?.data);
+    result.set(row.id, data);
+    cache?.set(row.id, data);
+  }
+  return result;
+}
+
+export async function withData(handle: DatabaseHandle, rows: readonly EventRow[], cache?: Map<string, Json | null>): Promise<EventWithData[]> {
+  const data = await loadEventData(handle, rows, cache);
+  return rows.map((row) => ({ event: toLifecycleEvent(row), data: data.get(row.id) ?? null }));
+}

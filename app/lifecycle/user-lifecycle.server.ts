@@ -1,0 +1,166 @@
+// Everything the user page and `GET /api/v1/users/:userId/timeline` show, from the
+// indexed `userId` column: state, field history, memberships, open sessions, billing,
+// and one page of the timeline. Work is bounded by what is shown, not by how many events
+// the user has: one timeline page, the latest `user.*` events, the latest event per
+// membership/session/subscription.
+import type { DatabaseHandle } from "~/db/prisma.server";
+import type { EventRow } from "~/events/event-query.server";
+import { subscriptionStatusFromEvent } from "./event-summary";
+import type { Json } from "./lifecycle-event";
+import {
+  countByResourceType,
+  deletionRows,
+  latestPerResource,
+  listTimelinePage,
+  loadEventData,
+  resourceEventRows,
+  toLifecycleEvent,
+  type TimelineScope,
+} from "./lifecycle-query.server";
+import { OTHER_CATEGORY, USER_CATEGORIES, type TimelineCategory } from "./timeline-categories";
+import { toTimelineEntry, type TimelineEntry } from "./timeline";
+import type { TimelineQuery } from "./timeline-query";
+import {
+  eventRef,
+  reconstructUserState,
+  summarizeMembership,
+  summarizeSession,
+  userFieldHistory,
+  type EventRef,
+  type FieldChange,
+  type MembershipSummary,
+  type SessionSummary,
+  type UserState,
+} from "./user-state";
+
+/** How many of the latest `user.*` events the state and field history read. */
+export const USER_HISTORY_LIMIT = 200;
+const RELATED_LIMIT = 500;
+const TERMINAL_SESSION_TYPES = ["session.ended", "session.removed", "session.revoked"];
+
+export interface UserSubscriptionSummary {
+  subscriptionId: string;
+  status: string | null;
+  latest: EventRef;
+}
+
+export interface UserLifecycleState extends UserState {
+  memberships: MembershipSummary[];
+  /** Sessions whose latest event leaves them open (active or pending), newest first. */
+  activeSessions: SessionSummary[];
+  subscriptions: UserSubscriptionSummary[];
+}
+
+export interface TimelinePage {
+  events: TimelineEntry[];
+  nextCursor: string | null;
+  /** Events per category key, over the whole scope (not just this page). */
+  counts: Record<string, number>;
+  total: number;
+}
+
+export interface UserLifecycle {
+  userId: string;
+  state: UserLifecycleState;
+  fieldHistory: { changes: FieldChange[]; truncated: boolean; eventsRead: number };
+  timeline: TimelinePage;
+}
+
+export function categoryFilter(categories: readonly TimelineCategory[], key: string | null) {
+  if (!key) return { resourceTypes: null, excludeResourceTypes: [] as string[] };
+  if (key === OTHER_CATEGORY) return { resourceTypes: null, excludeResourceTypes: categories.flatMap((c) => [...c.resourceTypes]) };
+  const category = categories.find((candidate) => candidate.key === key);
+  return { resourceTypes: category ? category.resourceTypes : [], excludeResourceTypes: [] as string[] };
+}
+
+export function countsByCategory(categories: readonly TimelineCategory[], byType: Map<string | null, number>) {
+  const counts: Record<string, number> = Object.fromEntries([...categories.map((c) => [c.key, 0]), [OTHER_CATEGORY, 0]]);
+  let total = 0;
+  for (const [resourceType, count] of byType) {
+    const key = categories.find((c) => resourceType !== null && c.resourceTypes.includes(resourceType))?.key ?? OTHER_CATEGORY;
+    counts[key] = (counts[key] ?? 0) + count;
+    total += count;
+  }
+  return { counts, total };
+}
+
+export async function loadUserLifecycle(
+  handle: DatabaseHandle,
+  userId: string,
+  query: TimelineQuery,
+  options: { now?: number } = {},
+): Promise<UserLifecycle> {
+  const now = options.now ?? Date.now();
+  const scope: TimelineScope = { column: "userId", id: userId };
+  const [page, userRows, related, byType] = await Promise.all([
+    listTimelinePage(handle, scope, { ...categoryFilter(USER_CATEGORIES, query.category), ...query }),
+    resourceEventRows(handle, "user", userId, { limit: USER_HISTORY_LIMIT + 1 }),
+    // Closed sessions are left out in SQL: a user may have thousands of them.
+    latestPerResource(handle, scope, ["organizationMembership", "session", "subscription"], {
+      excludeLatestTypes: TERMINAL_SESSION_TYPES,
+      limit: RELATED_LIMIT,
+    }),
+    countByResourceType(handle, scope),
+  ]);
+  const historyRows = userRows.slice(0, USER_HISTORY_LIMIT);
+  const memberships = related.filter((r) => r.row.resourceType === "organizationMembership");
+  const sessions = related.filter((r) => r.row.resourceType === "session");
+  const subscriptions = related.filter((r) => r.row.resourceType === "subscription");
+
+  const deletionsPromise = deletionRows(handle, [
+    userId,
+    ...page.rows.map((row) => row.resourceId).filter((id): id is string => id !== null),
+    ...memberships.map((m) => m.row.organizationId).filter((id): id is string => id !== null),
+  ]);
+  const cache = new Map<string, Json | null>();
+  const needsPayload: EventRow[] = [
+    ...page.rows,
+    ...historyRows.filter((row) => row.type !== "user.deleted"),
+    ...related.map((r) => r.row).filter((row) => row.resourceType !== "subscription" || /\.(created|updated)$/.test(row.type)),
+  ];
+  const [data, deletionEventRows] = await Promise.all([loadEventData(handle, needsPayload, cache), deletionsPromise]);
+  const withData = (row: EventRow) => ({ event: toLifecycleEvent(row), data: data.get(row.id) ?? null });
+
+  const userEvents = historyRows.map(withData);
+  const state = reconstructUserState({
+    userId,
+    userEvents,
+    fallbacks: historyRows.length === 0 ? related.map((r) => withData(r.row)) : [],
+  });
+  const changes = userFieldHistory(userEvents);
+  const changesByEvent = new Map<string, FieldChange[]>();
+  for (const change of changes) changesByEvent.set(change.event.id, [...(changesByEvent.get(change.event.id) ?? []), change]);
+
+  const deletions = deletionEventRows.map(toLifecycleEvent);
+  const deletedOrganizations = new Set(deletions.filter((d) => d.type === "organization.deleted").map((d) => d.resourceId));
+
+  const { counts, total } = countsByCategory(USER_CATEGORIES, byType);
+  return {
+    userId,
+    state: {
+      ...state,
+      memberships: memberships.map((m) =>
+        summarizeMembership(withData(m.row), { timestamp: m.firstTimestampMs, type: m.firstType }, {
+          organizationDeleted: deletedOrganizations.has(m.row.organizationId),
+        }),
+      ),
+      activeSessions: sessions
+        .map((s) => summarizeSession(withData(s.row), now, { userDeleted: state.deleted }))
+        .filter((session) => session.active),
+      subscriptions: subscriptions.map((s) => ({
+        subscriptionId: s.row.resourceId!,
+        status: subscriptionStatusFromEvent(s.row.type, data.get(s.row.id) ?? null),
+        latest: eventRef(toLifecycleEvent(s.row)),
+      })),
+    },
+    fieldHistory: { changes, truncated: userRows.length > USER_HISTORY_LIMIT, eventsRead: historyRows.length },
+    timeline: {
+      events: page.rows.map((row) =>
+        toTimelineEntry(withData(row), { categories: USER_CATEGORIES, deletions, subjectId: userId, changesByEvent }),
+      ),
+      nextCursor: page.nextCursor,
+      counts,
+      total,
+    },
+  };
+}
