@@ -18,6 +18,11 @@ export interface DatabaseHandle {
   url: string;
   /** The raw SQLite connection (null on Postgres), for pragmas and integrity checks. */
   sqlite(): Database.Database | null;
+  /**
+   * SQLite only: runs synchronous work on the raw connection, queued with Prisma's
+   * statements so it never lands inside another request's transaction.
+   */
+  withSqlite?<T>(fn: (db: Database.Database) => T): Promise<T>;
 }
 
 const SLOW_QUERY_MS = Number(process.env.HOOKLINE_SLOW_QUERY_MS ?? 250);
@@ -34,7 +39,16 @@ export function createDatabase(url: string = process.env.DATABASE_URL || DEFAULT
   const factory = new SerializedSqliteAdapterFactory(sqliteFilePath(url));
   const client = new SqliteClient({ adapter: factory, log: [...log] });
   watchSlowQueries(client as never);
-  return { db: client, provider, url, sqlite: () => factory.database };
+  return {
+    db: client,
+    provider,
+    url,
+    sqlite: () => factory.database,
+    async withSqlite(fn) {
+      if (!factory.database) await client.$connect();
+      return factory.runExclusive(fn);
+    },
+  };
 }
 
 function watchSlowQueries(client: { $on(event: "query", cb: (e: { duration: number; query: string }) => void): void }) {

@@ -62,6 +62,8 @@ export class SerializedSqliteAdapterFactory implements SqlMigrationAwareDriverAd
   readonly #inner: PrismaBetterSQLite3;
   /** The raw better-sqlite3 connection, available once Prisma has connected. */
   database: Database.Database | null = null;
+  /** One queue for Prisma's statements and raw work on the same connection. */
+  readonly queue = new SerialQueue();
 
   constructor(file: string) {
     this.#inner = new PrismaBetterSQLite3({ url: file }, { timestampFormat: "unixepoch-ms" });
@@ -72,16 +74,26 @@ export class SerializedSqliteAdapterFactory implements SqlMigrationAwareDriverAd
     const inner = (await this.#inner.connect()) as BetterSqliteAdapter;
     applyPragmas(inner.client);
     this.database = inner.client;
-    return serialize(inner);
+    return serialize(inner, this.queue);
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
-    return serialize((await this.#inner.connectToShadowDb()) as BetterSqliteAdapter);
+    return serialize((await this.#inner.connectToShadowDb()) as BetterSqliteAdapter, new SerialQueue());
+  }
+
+  /**
+   * Runs synchronous work on the raw connection between two Prisma statements, never
+   * inside someone's open transaction (used by ingest's group commit).
+   */
+  runExclusive<T>(fn: (db: Database.Database) => T): Promise<T> {
+    return this.queue.run(async () => {
+      if (!this.database) throw new Error("The SQLite connection is not open yet");
+      return fn(this.database);
+    });
   }
 }
 
-function serialize(inner: BetterSqliteAdapter): SqlDriverAdapter {
-  const queue = new SerialQueue();
+function serialize(inner: BetterSqliteAdapter, queue: SerialQueue): SqlDriverAdapter {
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,

@@ -4,29 +4,6 @@
 import { Prisma } from "~/generated/sqlite/client";
 import type { DatabaseHandle } from "~/db/prisma.server";
 
-/** Text is capped per event so one huge payload cannot bloat the index. */
-const MAX_INDEXED_CHARS = 64 * 1024;
-
-/** The words worth finding: every string and number value, and object keys of metadata. */
-export function searchableText(payload: unknown): string {
-  const parts: string[] = [];
-  let length = 0;
-  const visit = (value: unknown, depth: number) => {
-    if (length > MAX_INDEXED_CHARS || depth > 64) return;
-    if (typeof value === "string" || typeof value === "number") {
-      const text = String(value);
-      parts.push(text);
-      length += text.length + 1;
-    } else if (Array.isArray(value)) {
-      for (const item of value) visit(item, depth + 1);
-    } else if (value && typeof value === "object") {
-      for (const item of Object.values(value)) visit(item, depth + 1);
-    }
-  };
-  visit(payload, 0);
-  return parts.join(" ").slice(0, MAX_INDEXED_CHARS);
-}
-
 /** An FTS5 phrase: the user's words, in order, with no query syntax of their own. */
 function ftsPhrase(q: string): string {
   return `"${q.replaceAll('"', '""')}"`;
@@ -40,44 +17,67 @@ export function searchCondition(provider: DatabaseHandle["provider"], q: string)
   return Prisma.sql`e."id" IN (SELECT k."eventId" FROM "EventSearchKey" k WHERE k."rowid" IN (SELECT "rowid" FROM "EventSearch" WHERE "EventSearch" MATCH ${ftsPhrase(q)}))`;
 }
 
-/** Indexes up to `limit` events not yet in the index; returns how many it indexed. */
-export async function indexPendingEvents(handle: DatabaseHandle, limit = 500): Promise<number> {
-  const { db } = handle;
-  const pending = await db.event.findMany({
-    where: { searchIndexed: false },
-    select: { id: true, firstDeliveryId: true },
-    take: limit,
-  });
-  if (pending.length === 0) return 0;
-  const bodies = await db.delivery.findMany({
-    where: { id: { in: pending.map((e) => e.firstDeliveryId) } },
-    select: { id: true, rawBody: true },
-  });
-  const bodyById = new Map(bodies.map((b) => [b.id, b.rawBody]));
-  const documents = pending.map((event) => {
-    const raw = bodyById.get(event.firstDeliveryId);
-    let text = "";
-    try {
-      text = raw ? searchableText(JSON.parse(Buffer.from(raw).toString("utf8"))) : "";
-    } catch {
-      text = "";
-    }
-    return { id: event.id, text };
-  });
-  await db.$transaction(async (tx) => {
-    for (const { id, text } of documents) {
-      if (handle.provider === "postgres") {
-        await tx.$executeRaw`INSERT INTO "EventSearch" ("eventId", "document") VALUES (${id}, to_tsvector('simple', ${text})) ON CONFLICT ("eventId") DO NOTHING`;
-      } else {
-        const inserted = await tx.$executeRaw`INSERT OR IGNORE INTO "EventSearchKey" ("eventId") VALUES (${id})`;
-        if (inserted) {
-          await tx.$executeRaw`INSERT INTO "EventSearch" ("rowid", "body") SELECT "rowid", ${text} FROM "EventSearchKey" WHERE "eventId" = ${id}`;
-        }
+/**
+ * Indexes up to `limit` events not yet in the index; returns how many it indexed.
+ * The text is extracted by the database itself (SQLite json_tree, Postgres
+ * jsonb_to_tsvector): every string and number value of the payload, no keys. Each
+ * batch is one short write, so ingest (which shares SQLite's one connection) waits
+ * milliseconds, not seconds.
+ */
+export async function indexPendingEvents(handle: DatabaseHandle, limit = 200): Promise<number> {
+  if (handle.provider === "postgres") {
+    return handle.db.$executeRaw`
+      WITH pending AS (
+        SELECT e."id", d."rawBody" FROM "Event" e JOIN "Delivery" d ON d."id" = e."firstDeliveryId"
+        WHERE e."searchIndexed" = false
+        LIMIT ${limit}
+        FOR UPDATE OF e SKIP LOCKED
+      ), indexed AS (
+        INSERT INTO "EventSearch" ("eventId", "document")
+        SELECT "id", jsonb_to_tsvector('simple', convert_from("rawBody", 'UTF8')::jsonb, '["string", "numeric"]')
+        FROM pending
+        ON CONFLICT ("eventId") DO NOTHING
+      )
+      UPDATE "Event" SET "searchIndexed" = true WHERE "id" IN (SELECT "id" FROM pending)`;
+  }
+  return handle.withSqlite!((db) => {
+    const statements = sqliteStatements(db);
+    return db.transaction(() => {
+      const pending = statements.pending.all(limit) as { id: string; text: string | null }[];
+      for (const { id, text } of pending) {
+        const key = statements.insertKey.get(id) as { rowid: number | bigint } | undefined;
+        if (key) statements.insertText.run(key.rowid, (text ?? "").slice(0, MAX_INDEXED_CHARS));
+        statements.markIndexed.run(id);
       }
-    }
-    await tx.event.updateMany({ where: { id: { in: documents.map((d) => d.id) } }, data: { searchIndexed: true } });
+      return pending.length;
+    })();
   });
-  return documents.length;
+}
+
+/** Text is capped per event so one huge payload cannot bloat the index. */
+const MAX_INDEXED_CHARS = 64 * 1024;
+
+const prepared = new WeakMap<object, ReturnType<typeof prepareSqlite>>();
+function sqliteStatements(db: import("better-sqlite3").Database) {
+  let statements = prepared.get(db);
+  if (!statements) prepared.set(db, (statements = prepareSqlite(db)));
+  return statements;
+}
+
+function prepareSqlite(db: import("better-sqlite3").Database) {
+  return {
+    // NOTE: CAST to TEXT: SQLite >= 3.45 reads a BLOB argument of json_tree as JSONB.
+    pending: db.prepare(`
+      SELECT e."id",
+        (SELECT group_concat(t."value", ' ') FROM json_tree(CASE WHEN json_valid(CAST(d."rawBody" AS TEXT)) THEN CAST(d."rawBody" AS TEXT) ELSE '[]' END) t
+          WHERE t."type" IN ('text', 'integer', 'real')) AS "text"
+      FROM "Event" e JOIN "Delivery" d ON d."id" = e."firstDeliveryId"
+      WHERE e."searchIndexed" = 0
+      LIMIT ?`),
+    insertKey: db.prepare(`INSERT INTO "EventSearchKey" ("eventId") VALUES (?) ON CONFLICT DO NOTHING RETURNING "rowid"`),
+    insertText: db.prepare(`INSERT INTO "EventSearch" ("rowid", "body") VALUES (?, ?)`),
+    markIndexed: db.prepare(`UPDATE "Event" SET "searchIndexed" = 1 WHERE "id" = ?`),
+  };
 }
 
 /** Removes pruned events from the index. */

@@ -7,6 +7,7 @@ import { migrateDatabase } from "~/db/migrate.server";
 import { createDatabase, database, type DatabaseHandle } from "~/db/prisma.server";
 import type { IngestDependencies } from "~/ingest/ingest.server";
 import { parseSecretList } from "~/ingest/signature.server";
+import { SqliteGroupCommit } from "~/ingest/sqlite-group-commit.server";
 import { logger } from "~/observability/logger.server";
 import { ensureDefaultSource, SourceResolver } from "~/sources/sources.server";
 
@@ -36,6 +37,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       db: handle.db,
       sources: new SourceResolver(handle.db, options.defaultSecrets),
       maxBodyBytes: options.maxBodyBytes,
+      groupCommit: handle.withSqlite ? new SqliteGroupCommit(handle.withSqlite.bind(handle)) : undefined,
     },
   };
 }
