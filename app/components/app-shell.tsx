@@ -1,6 +1,9 @@
 import { Form, NavLink } from "@remix-run/react";
 
-const NAV = [{ to: "/deliveries", label: "Deliveries" }];
+const NAV = [
+  { to: "/events", label: "Events" },
+  { to: "/deliveries", label: "Deliveries" },
+];
 
 export function AppShell({
   account,

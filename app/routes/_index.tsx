@@ -4,5 +4,5 @@ import { requireUser } from "~/auth/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
-  return redirect("/deliveries");
+  return redirect("/events");
 }
