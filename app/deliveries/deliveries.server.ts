@@ -1,56 +1,238 @@
-// Reading deliveries (every request that reached ingest) for pages and the API.
+// Reading deliveries (every request that reached ingest, valid or not) for the
+// /deliveries pages and `GET /api/v1/deliveries`.
+import type { Role } from "~/auth/roles";
 import type { Db } from "~/db/prisma.server";
+import { redactEnvelope, seesSecrets, typeHasSecrets } from "~/events/redaction";
+import { parseEnvelope } from "~/ingest/envelope";
+import { outcomesFor, type DeliveryQuery } from "./delivery-filter";
+import { parseStoredHeaders } from "./stored-headers";
+import { reverifyBlocker } from "./reverify.server";
 
-export interface DeliveryListItem {
+export { parseStoredHeaders };
+
+/** A delivery as the list and the JSON API show it. */
+export interface ApiDelivery {
   id: string;
-  receivedAt: string;
   source: string;
+  receivedAt: string;
+  remoteAddr: string | null;
+  requestId: string | null;
   svixId: string | null;
+  svixTimestamp: string | null;
   outcome: string;
   outcomeDetail: string | null;
+  /** The HTTP status ingest answered. */
   status: number;
   size: number;
+  truncated: boolean;
   duplicate: boolean;
   eventId: string | null;
+  /** The type of its event, when it has one. */
   type: string | null;
-  remoteAddr: string | null;
+  /** Every header as [name, value] in arrival order (API only). */
+  headers?: [string, string][];
 }
 
-/** Newest first; `before` is the id of the last row of the previous page (ids sort by time). */
-export async function listRecentDeliveries(db: Db, options: { limit: number; before?: string | null }) {
+const LIST_SELECT = {
+  id: true,
+  sourceSlug: true,
+  receivedAt: true,
+  remoteAddr: true,
+  requestId: true,
+  svixId: true,
+  svixTimestamp: true,
+  outcome: true,
+  outcomeDetail: true,
+  status: true,
+  size: true,
+  truncated: true,
+  duplicate: true,
+  eventId: true,
+  event: { select: { type: true } },
+} as const;
+
+export class InvalidDeliveryCursorError extends Error {}
+
+function encodeCursor(id: string): string {
+  return Buffer.from(id, "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!/^[0-9A-Z]{26}$/.test(id)) throw new InvalidDeliveryCursorError("Invalid `cursor`: use the nextCursor of a previous page.");
+  return id;
+}
+
+/**
+ * One page of deliveries, newest first. Keyset pagination on the id: delivery ids are
+ * time-ordered (ULIDs of the time received), so page 50 costs what page 1 costs.
+ */
+export async function listDeliveries(
+  db: Db,
+  query: Pick<DeliveryQuery, "outcome" | "source" | "from" | "to" | "limit" | "cursor">,
+  options: { withHeaders?: boolean } = {},
+): Promise<{ deliveries: ApiDelivery[]; nextCursor: string | null }> {
+  const outcomes = outcomesFor(query.outcome);
+  const before = query.cursor ? decodeCursor(query.cursor) : null;
   const rows = await db.delivery.findMany({
-    where: options.before ? { id: { lt: options.before } } : undefined,
-    orderBy: { id: "desc" },
-    take: options.limit + 1,
-    select: {
-      id: true,
-      receivedAt: true,
-      sourceSlug: true,
-      svixId: true,
-      outcome: true,
-      outcomeDetail: true,
-      status: true,
-      size: true,
-      duplicate: true,
-      eventId: true,
-      remoteAddr: true,
-      event: { select: { type: true } },
+    where: {
+      ...(outcomes ? { outcome: outcomes.length === 1 ? outcomes[0] : { in: [...outcomes] } } : {}),
+      ...(query.source ? { sourceSlug: query.source } : {}),
+      ...(query.from || query.to ? { receivedAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lte: query.to } : {}) } } : {}),
+      ...(before ? { id: { lt: before } } : {}),
     },
+    orderBy: { id: "desc" },
+    take: query.limit + 1,
+    select: { ...LIST_SELECT, headers: options.withHeaders ?? false },
   });
-  const page = rows.slice(0, options.limit);
-  const items: DeliveryListItem[] = page.map((row) => ({
+  const page = rows.slice(0, query.limit);
+  const deliveries = page.map((row) => {
+    const item: ApiDelivery = {
+      id: row.id,
+      source: row.sourceSlug,
+      receivedAt: row.receivedAt.toISOString(),
+      remoteAddr: row.remoteAddr,
+      requestId: row.requestId,
+      svixId: row.svixId,
+      svixTimestamp: row.svixTimestamp,
+      outcome: row.outcome,
+      outcomeDetail: row.outcomeDetail,
+      status: row.status,
+      size: row.size,
+      truncated: Boolean(row.truncated),
+      duplicate: Boolean(row.duplicate),
+      eventId: row.eventId,
+      type: row.event?.type ?? null,
+    };
+    if (options.withHeaders) item.headers = parseStoredHeaders((row as { headers?: string }).headers ?? "[]");
+    return item;
+  });
+  return { deliveries, nextCursor: rows.length > query.limit ? encodeCursor(page.at(-1)!.id) : null };
+}
+
+/** Whether any delivery at all was ever stored (to tell "nothing failed" from "nothing arrived"). */
+export async function hasAnyDelivery(db: Db): Promise<boolean> {
+  return (await db.delivery.findFirst({ select: { id: true } })) !== null;
+}
+
+/** Source slugs seen in deliveries or configured, for the filter. */
+export async function knownSourceSlugs(db: Db): Promise<string[]> {
+  const sources = await db.source.findMany({ select: { slug: true }, orderBy: { slug: "asc" } });
+  return sources.map((s) => s.slug);
+}
+
+// ---------------------------------------------------------------------------
+// One delivery
+
+/** Hex dumps and text stop here on the page; the full body stays stored. */
+const MAX_TEXT_CHARS = 256 * 1024;
+const MAX_HEX_BYTES = 16 * 1024;
+
+export type DeliveryBodyView =
+  | { kind: "empty" }
+  /** The bytes exactly as received, as UTF-8 text. */
+  | { kind: "text"; text: string; clipped: boolean }
+  /** A Clerk envelope with codes or message bodies masked (re-formatted, since it was re-serialised). */
+  | { kind: "masked"; text: string; maskedPaths: string[]; canReveal: boolean }
+  | { kind: "hex"; lines: string[]; clipped: boolean }
+  | { kind: "hidden"; reason: string };
+
+export interface DeliveryDetail extends ApiDelivery {
+  headers: [string, string][];
+  sourceId: string | null;
+  /** Type of the envelope in the body, whether or not it became an event. */
+  envelopeType: string | null;
+  body: DeliveryBodyView;
+  event: { id: string; type: string; verifiedOutsideTolerance: boolean } | null;
+  /** Why "re-verify" does not apply, or null when it does. */
+  reverifyBlocker: string | null;
+}
+
+/** `0000  7b 22 ...  |{"...|` lines, 16 bytes each. */
+export function hexDump(bytes: Uint8Array, maxBytes = MAX_HEX_BYTES): { lines: string[]; clipped: boolean } {
+  const shown = bytes.subarray(0, maxBytes);
+  const lines: string[] = [];
+  for (let offset = 0; offset < shown.length; offset += 16) {
+    const chunk = shown.subarray(offset, offset + 16);
+    const hex = [...chunk].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+    const ascii = [...chunk].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".")).join("");
+    lines.push(`${offset.toString(16).padStart(8, "0")}  ${hex.padEnd(47)}  |${ascii}|`);
+  }
+  return { lines, clipped: bytes.length > maxBytes };
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * What a caller may see of a stored body. A body that parses as a Clerk envelope of a
+ * type with one-time codes or message bodies (email.created, sms.created) is masked
+ * unless an operator asked to reveal it (audited by the caller). Anything that is not
+ * an envelope cannot be checked for codes, so only operators and admins see it.
+ */
+export function deliveryBodyView(raw: Uint8Array, role: Role, reveal = false): { view: DeliveryBodyView; envelopeType: string | null } {
+  if (raw.length === 0) return { view: { kind: "empty" }, envelopeType: null };
+  const parsed = parseEnvelope(raw, 0);
+  const envelopeType = parsed.ok ? parsed.envelope.type : null;
+  if (parsed.ok) {
+    const text = utf8.decode(raw);
+    if (typeHasSecrets(parsed.envelope.type) && !(reveal && seesSecrets(role))) {
+      const masked = redactEnvelope(parsed.envelope.type, JSON.parse(text) as unknown);
+      if (masked.paths.length > 0) {
+        return {
+          view: { kind: "masked", text: JSON.stringify(masked.value, null, 2), maskedPaths: masked.paths, canReveal: seesSecrets(role) },
+          envelopeType,
+        };
+      }
+    }
+    return { view: { kind: "text", text: text.slice(0, MAX_TEXT_CHARS), clipped: text.length > MAX_TEXT_CHARS }, envelopeType };
+  }
+  if (!seesSecrets(role)) {
+    return {
+      view: {
+        kind: "hidden",
+        reason: "This body is not a Clerk envelope, so Hookline cannot mask one-time codes in it. Operators and admins can see it.",
+      },
+      envelopeType,
+    };
+  }
+  let text: string | null = null;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    text = null;
+  }
+  if (text !== null) return { view: { kind: "text", text: text.slice(0, MAX_TEXT_CHARS), clipped: text.length > MAX_TEXT_CHARS }, envelopeType };
+  return { view: { kind: "hex", ...hexDump(raw) }, envelopeType };
+}
+
+export async function getDeliveryDetail(db: Db, id: string, options: { role: Role; reveal?: boolean }): Promise<DeliveryDetail | null> {
+  const row = await db.delivery.findUnique({
+    where: { id },
+    select: { ...LIST_SELECT, headers: true, rawBody: true, sourceId: true, event: { select: { id: true, type: true, verifiedOutsideTolerance: true } } },
+  });
+  if (!row) return null;
+  const { view, envelopeType } = deliveryBodyView(row.rawBody, options.role, options.reveal);
+  return {
     id: row.id,
-    receivedAt: row.receivedAt.toISOString(),
     source: row.sourceSlug,
+    sourceId: row.sourceId,
+    receivedAt: row.receivedAt.toISOString(),
+    remoteAddr: row.remoteAddr,
+    requestId: row.requestId,
     svixId: row.svixId,
+    svixTimestamp: row.svixTimestamp,
     outcome: row.outcome,
     outcomeDetail: row.outcomeDetail,
     status: row.status,
     size: row.size,
-    duplicate: row.duplicate,
+    truncated: Boolean(row.truncated),
+    duplicate: Boolean(row.duplicate),
     eventId: row.eventId,
     type: row.event?.type ?? null,
-    remoteAddr: row.remoteAddr,
-  }));
-  return { items, nextBefore: rows.length > options.limit ? page.at(-1)!.id : null };
+    headers: parseStoredHeaders(row.headers),
+    envelopeType,
+    body: view,
+    event: row.event ? { id: row.event.id, type: row.event.type, verifiedOutsideTolerance: Boolean(row.event.verifiedOutsideTolerance) } : null,
+    reverifyBlocker: reverifyBlocker(row),
+  };
 }

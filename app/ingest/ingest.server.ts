@@ -12,6 +12,7 @@ import type { SourceResolver } from "~/sources/sources.server";
 import { parseEnvelope } from "./envelope";
 import { OUTCOME_STATUS, type Outcome } from "./outcomes";
 import { verifySignature } from "./signature.server";
+import type { SqliteGroupCommit } from "./sqlite-group-commit.server";
 
 export interface IngestRequest {
   sourceSlug: string;
@@ -50,10 +51,12 @@ export interface IngestDependencies {
   sources: SourceResolver;
   /** HOOKLINE_MAX_BODY_BYTES */
   maxBodyBytes: number;
+  /** SQLite: batch deliveries into shared transactions (sqlite-group-commit.server.ts). */
+  groupCommit?: SqliteGroupCommit;
 }
 
 /** The header's value, accepting the Standard Webhooks `webhook-*` names as svix does. */
-function svixHeader(headers: [string, string][], name: "id" | "timestamp" | "signature"): string | null {
+export function svixHeader(headers: [string, string][], name: "id" | "timestamp" | "signature"): string | null {
   const wanted = [`svix-${name}`, `webhook-${name}`];
   for (const key of wanted) {
     const values = headers.filter(([header]) => header.toLowerCase() === key).map(([, value]) => value);
@@ -85,12 +88,11 @@ export async function ingestDelivery(deps: IngestDependencies, request: IngestRe
 
   const reject = async (sourceId: string | null, outcome: Outcome, detail: string): Promise<IngestResult> => {
     const status = OUTCOME_STATUS[outcome];
-    await store(() =>
-      deps.db.delivery.create({
-        data: { ...base, sourceId, outcome, outcomeDetail: detail, status },
-        select: { id: true },
-      }),
-    );
+    const row = { ...base, sourceId, outcome, outcomeDetail: detail, status };
+    await store(async () => {
+      if (deps.groupCommit) await deps.groupCommit.storeRejected(row);
+      else await deps.db.delivery.create({ data: row, select: { id: true } });
+    });
     return { outcome, status, deliveryId, eventId: null, detail };
   };
 
@@ -124,24 +126,25 @@ export async function ingestDelivery(deps: IngestDependencies, request: IngestRe
   const parsed = parseEnvelope(request.body, Number(svixTimestamp) * 1000);
   if (!parsed.ok) return reject(sourceId, "malformed_payload", parsed.detail);
 
+  const verified: VerifiedDelivery = {
+    delivery: { ...base, sourceId: source.id },
+    sourceId: source.id,
+    svixId: svixId!,
+    svixTimestamp: BigInt(svixTimestamp!),
+    type: parsed.envelope.type,
+    instanceId: parsed.envelope.instance_id ?? null,
+    timestampMs: parsed.timestampMs,
+    data: parsed.envelope.data,
+    detail: parsed.timestampInSeconds ? "Envelope timestamp was in seconds; normalised to milliseconds" : null,
+  };
   const stored = await store(() =>
-    storeVerified(deps.db, {
-      delivery: { ...base, sourceId: source.id },
-      sourceId: source.id,
-      svixId: svixId!,
-      svixTimestamp: BigInt(svixTimestamp!),
-      type: parsed.envelope.type,
-      instanceId: parsed.envelope.instance_id ?? null,
-      timestampMs: parsed.timestampMs,
-      data: parsed.envelope.data,
-      detail: parsed.timestampInSeconds ? "Envelope timestamp was in seconds; normalised to milliseconds" : null,
-    }),
+    deps.groupCommit ? deps.groupCommit.storeVerified(verified) : storeVerified(deps.db, verified),
   );
   return { ...stored, deliveryId, status: OUTCOME_STATUS[stored.outcome] };
 }
 
 /** The columns every delivery row has, whatever its outcome. */
-interface DeliveryBase {
+export interface DeliveryBase {
   id: string;
   sourceSlug: string;
   receivedAt: Date;
@@ -155,7 +158,7 @@ interface DeliveryBase {
   svixTimestamp: string | null;
 }
 
-interface VerifiedDelivery {
+export interface VerifiedDelivery {
   delivery: DeliveryBase & { sourceId: string };
   sourceId: string;
   svixId: string;
@@ -167,12 +170,34 @@ interface VerifiedDelivery {
   detail: string | null;
 }
 
+export interface StoreVerifiedOptions {
+  /**
+   * Re-verification: the delivery row already exists with this failed outcome and no
+   * event. It is updated instead of created, and only if it is still in that state
+   * (otherwise DeliveryChangedError, and nothing is written). Its `status` stays the
+   * one that was answered.
+   */
+  existing?: { outcome: string };
+  /** The svix-timestamp was outside the tolerance when the delivery arrived (re-verification only). */
+  verifiedOutsideTolerance?: boolean;
+}
+
+/** Re-verification found the delivery no longer in the state it was checked in (someone else got there first). */
+export class DeliveryChangedError extends Error {}
+
+export interface StoredVerified {
+  outcome: "verified" | "duplicate";
+  eventId: string;
+  detail: string | null;
+}
+
 /**
  * Creates the event, or links a duplicate delivery to the existing one, in one
  * transaction. The upsert makes two concurrent deliveries of one svix-id produce
  * exactly one event; on Postgres a losing racer's unique-violation is retried.
+ * Ingest and re-verification (app/deliveries/reverify.server.ts) both store through here.
  */
-async function storeVerified(db: Db, input: VerifiedDelivery) {
+export async function storeVerified(db: Db, input: VerifiedDelivery, options: StoreVerifiedOptions = {}): Promise<StoredVerified> {
   const refs = extractResourceRefs(input.type, input.data);
   const timestampMs = BigInt(input.timestampMs);
   for (let attempt = 1; ; attempt++) {
@@ -206,25 +231,30 @@ async function storeVerified(db: Db, input: VerifiedDelivery) {
             ...refs,
             firstReceivedAt: input.delivery.receivedAt,
             outOfOrder: newer !== null,
+            verifiedOutsideTolerance: options.verifiedOutsideTolerance ?? false,
             firstDeliveryId: input.delivery.id,
           },
           update: { deliveryCount: { increment: 1 } },
           select: { id: true, firstDeliveryId: true },
         });
         const duplicate = event.firstDeliveryId !== input.delivery.id;
-        const outcome: Outcome = duplicate ? "duplicate" : "verified";
-        await tx.delivery.create({
-          data: {
-            ...input.delivery,
-            outcome,
-            outcomeDetail: duplicate ? `Already stored as event ${event.id}` : input.detail,
-            status: OUTCOME_STATUS[outcome],
-            eventId: event.id,
-            duplicate,
-          },
-          select: { id: true },
-        });
-        return { outcome, eventId: event.id, detail: duplicate ? "svix-id already stored" : input.detail };
+        const outcome = duplicate ? "duplicate" : "verified";
+        const outcomeDetail = duplicate
+          ? [`Already stored as event ${event.id}`, options.existing ? input.detail : null].filter(Boolean).join("; ")
+          : input.detail;
+        if (options.existing) {
+          const updated = await tx.delivery.updateMany({
+            where: { id: input.delivery.id, outcome: options.existing.outcome, eventId: null },
+            data: { sourceId: input.sourceId, outcome, outcomeDetail, eventId: event.id, duplicate },
+          });
+          if (updated.count !== 1) throw new DeliveryChangedError(`Delivery ${input.delivery.id} changed while it was being re-verified`);
+        } else {
+          await tx.delivery.create({
+            data: { ...input.delivery, outcome, outcomeDetail, status: OUTCOME_STATUS[outcome], eventId: event.id, duplicate },
+            select: { id: true },
+          });
+        }
+        return { outcome, eventId: event.id, detail: duplicate && !options.existing ? "svix-id already stored" : outcomeDetail };
       });
     } catch (error) {
       if (attempt < 3 && isUniqueViolation(error)) continue;

@@ -32,6 +32,7 @@ export async function createSource(db: Db, input: { slug: string; name?: string;
       slug: input.slug,
       name: input.name ?? input.slug,
       secretsEncrypted: input.secrets?.length ? encryptSecret(JSON.stringify(input.secrets)) : null,
+      secretsChangedAt: input.secrets?.length ? new Date() : null,
     },
   });
 }
@@ -39,11 +40,11 @@ export async function createSource(db: Db, input: { slug: string; name?: string;
 export async function setSourceSecrets(db: Db, slug: string, secrets: string[]) {
   return db.source.update({
     where: { slug },
-    data: { secretsEncrypted: secrets.length ? encryptSecret(JSON.stringify(secrets)) : null },
+    data: { secretsEncrypted: secrets.length ? encryptSecret(JSON.stringify(secrets)) : null, secretsChangedAt: new Date() },
   });
 }
 
-function storedSecrets(sealed: string | null): string[] {
+export function storedSecrets(sealed: string | null): string[] {
   if (!sealed) return [];
   return JSON.parse(decryptSecret(sealed)) as string[];
 }
@@ -61,7 +62,14 @@ export class SourceResolver {
     /** Secrets of the default source from the environment; they win over stored ones. */
     private readonly defaultSecrets: () => string[] = () => parseSecretList(env().CLERK_WEBHOOK_SIGNING_SECRET),
     private readonly ttlMs = 5_000,
-  ) {}
+  ) {
+    liveResolvers().add(new WeakRef(this));
+  }
+
+  /** The source as stored right now, bypassing the cache (re-verification, settings). */
+  async resolveFresh(slug: string): Promise<ResolvedSource | null> {
+    return SOURCE_SLUG_PATTERN.test(slug) ? this.#load(slug) : null;
+  }
 
   async resolve(slug: string): Promise<ResolvedSource | null> {
     const now = Date.now();
@@ -83,5 +91,27 @@ export class SourceResolver {
     if (!row) return null;
     const fromEnv = slug === DEFAULT_SOURCE_SLUG ? this.defaultSecrets() : [];
     return { id: row.id, slug: row.slug, secrets: fromEnv.length ? fromEnv : storedSecrets(row.secretsEncrypted) };
+  }
+}
+
+/**
+ * Every resolver in this process. The Remix build and the server entry load separate
+ * copies of this module, so the set lives on globalThis: a secret changed in settings
+ * clears the ingest resolver's cache at once. Other instances (several app servers on
+ * one Postgres) see the change within the resolver's TTL.
+ */
+function liveResolvers(): Set<WeakRef<SourceResolver>> {
+  const holder = globalThis as unknown as { __hooklineSourceResolvers?: Set<WeakRef<SourceResolver>> };
+  holder.__hooklineSourceResolvers ??= new Set();
+  return holder.__hooklineSourceResolvers;
+}
+
+/** Forgets every cached source in this process (after secrets or sources change). */
+export function invalidateSourceCaches() {
+  const resolvers = liveResolvers();
+  for (const ref of resolvers) {
+    const resolver = ref.deref();
+    if (resolver) resolver.invalidate();
+    else resolvers.delete(ref);
   }
 }
