@@ -1,12 +1,13 @@
 // The production server: Express with the Remix handler, /healthz, the direct ingest
 // mount and (later) the dispatch worker loop. `npm start` builds first; `--dev` runs
 // Vite in middleware mode instead of the build.
+import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { env, EnvError } from "~/config/env.server";
 import { logger } from "~/observability/logger.server";
-import { createApp, type AppOptions } from "~/server/app.server";
+import { createRequestListener, type AppOptions } from "~/server/app.server";
 import { runtime } from "~/server/runtime.server";
 import { workerTasks } from "~/worker/tasks.server";
 import { startWorker, type Worker } from "~/worker/worker.server";
@@ -25,8 +26,8 @@ async function main() {
   } else {
     remix = { mode: "production", buildDir: path.join(root, "build") };
   }
-  const app = createApp({ runtime: rt, remix });
-  const server = app.listen(config.PORT, config.HOST, () => {
+  const server = http.createServer(createRequestListener({ runtime: rt, remix }));
+  server.listen(config.PORT, config.HOST, () => {
     logger.info("hookline listening", {
       url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`,
       database: rt.database.provider,

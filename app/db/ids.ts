@@ -5,6 +5,21 @@ import crypto from "node:crypto";
 
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+// Random bytes come from a pooled buffer: one randomFillSync per 409 ids instead of
+// one per id (it showed up at ~5% of ingest CPU time).
+const POOL_SIZE = 4096;
+const pool = Buffer.alloc(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+function randomBytes(length: number): Buffer {
+  if (poolOffset + length > POOL_SIZE) {
+    crypto.randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const bytes = pool.subarray(poolOffset, poolOffset + length);
+  poolOffset += length;
+  return bytes;
+}
+
 export function newId(now: number = Date.now()): string {
   let time = "";
   let t = now;
@@ -12,7 +27,7 @@ export function newId(now: number = Date.now()): string {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const random = crypto.randomBytes(10);
+  const random = randomBytes(10);
   let rest = "";
   // 80 bits → 16 base32 characters, 5 bits at a time.
   let buffer = 0;

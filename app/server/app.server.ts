@@ -1,6 +1,7 @@
 // The Express application: request ids, the CSRF origin guard, /healthz, the direct
 // ingest mount, static assets and the Remix request handler.
 import crypto from "node:crypto";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import path from "node:path";
 
 import { createRequestHandler } from "@remix-run/express";
@@ -26,15 +27,47 @@ declare module "node:http" {
   }
 }
 
+const INGEST_PATH = /^\/webhooks\/([^/?#]*)\/?(?:\?.*)?$/;
+
+function assignRequestId(req: IncomingMessage, res: ServerResponse) {
+  const incoming = req.headers["x-request-id"];
+  req.requestId = typeof incoming === "string" && /^[\w.-]{1,100}$/.test(incoming) ? incoming : crypto.randomUUID();
+  res.setHeader("x-request-id", req.requestId);
+}
+
+/**
+ * The server's request listener. NOTE: `POST /webhooks/:source` goes straight to
+ * ingest, ahead of Express and Remix: their per-request pipelines cost more than
+ * everything else on the hot path (docs/decisions/0003-ingest-path.md,
+ * docs/benchmarks.md). The Remix route app/routes/webhooks.$source.tsx calls the same
+ * ingestDelivery(); set HOOKLINE_INGEST_VIA_REMIX=1 to route ingest through it.
+ */
+export function createRequestListener(options: AppOptions): RequestListener {
+  const app = createApp(options);
+  if (process.env.HOOKLINE_INGEST_VIA_REMIX === "1") return app;
+  const ingest = createNodeIngestHandler(() => options.runtime.ingest);
+  return (req, res) => {
+    const match = req.method === "POST" ? INGEST_PATH.exec(req.url ?? "") : null;
+    if (!match) return app(req, res);
+    assignRequestId(req, res);
+    let source: string;
+    try {
+      source = decodeURIComponent(match[1]!);
+    } catch {
+      source = match[1]!;
+    }
+    (req as IncomingMessage & { params?: Record<string, string> }).params = { source };
+    void ingest(req, res);
+  };
+}
+
 export function createApp({ runtime, remix }: AppOptions) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", process.env.HOOKLINE_TRUST_PROXY === "1");
 
   app.use((req, res, next) => {
-    const incoming = req.get("x-request-id");
-    req.requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : crypto.randomUUID();
-    res.setHeader("x-request-id", req.requestId);
+    assignRequestId(req, res);
     next();
   });
 
@@ -47,15 +80,6 @@ export function createApp({ runtime, remix }: AppOptions) {
       res.status(503).json({ status: "unavailable", database: runtime.database.provider });
     }
   });
-
-  // NOTE: ingest is mounted here, ahead of Remix, because the Remix pipeline (Request
-  // objects, route matching) costs more per delivery than everything else on the hot
-  // path; the Remix route app/routes/webhooks.$source.tsx calls the same function.
-  // docs/decisions/0003-ingest-path.md.
-  if (process.env.HOOKLINE_INGEST_VIA_REMIX !== "1") {
-    const ingest = createNodeIngestHandler(() => runtime.ingest);
-    app.post("/webhooks/:source", (req, res) => void ingest(req, res));
-  }
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (isExemptFromOriginCheck(req.path) || originAllowed(req.method, req.headers)) return next();

@@ -1,8 +1,9 @@
 // A real HTTP server on 127.0.0.1 around the real Express app and a real database,
 // for integration tests of ingest and health (no Remix build needed).
+import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { createApp } from "~/server/app.server";
+import { createRequestListener } from "~/server/app.server";
 import { startRuntime, type Runtime } from "~/server/runtime.server";
 import { createTestDatabase, type TestDatabase, type TestProvider } from "./database";
 
@@ -25,10 +26,8 @@ export async function startTestServer(
     defaultSecrets: () => secrets,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
   });
-  const app = createApp({ runtime });
-  const server = await new Promise<import("node:http").Server>((resolve) => {
-    const s = app.listen(0, "127.0.0.1", () => resolve(s));
-  });
+  const server = http.createServer(createRequestListener({ runtime }));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
