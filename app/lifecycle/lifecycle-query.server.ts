@@ -17,7 +17,8 @@ export type ScopeColumn = "userId" | "organizationId" | "subscriptionId" | "paye
 /** Every event that touches one user, organization, subscription or payer. */
 export interface TimelineScope {
   column: ScopeColumn;
-  id: string;
+  /** One id, or several (e.g. the subscriptions on one page of the billing list). */
+  id: string | readonly string[];
 }
 
 const SCOPE_COLUMNS: Record<ScopeColumn, Prisma.Sql> = {
@@ -28,7 +29,8 @@ const SCOPE_COLUMNS: Record<ScopeColumn, Prisma.Sql> = {
 };
 
 function scopeCondition(scope: TimelineScope): Prisma.Sql {
-  return Prisma.sql`${SCOPE_COLUMNS[scope.column]} = ${scope.id}`;
+  if (typeof scope.id === "string") return Prisma.sql`${SCOPE_COLUMNS[scope.column]} = ${scope.id}`;
+  return scope.id.length ? Prisma.sql`${SCOPE_COLUMNS[scope.column]} IN (${Prisma.join([...scope.id])})` : Prisma.sql`1 = 0`;
 }
 
 export function toLifecycleEvent(row: EventRow): LifecycleEvent {
