@@ -1,0 +1,231 @@
+// The header search box: a Clerk id, an email address or a svix-id in, the page that
+// answers it out. One match goes straight there; several are listed. Ids are looked up
+// in the indexed id columns (the event list's `resource` filter); emails in the
+// full-text index (`q`), which the worker fills about a second after an event arrives.
+import { z } from "zod";
+
+import type { DatabaseHandle } from "~/db/prisma.server";
+import { listEvents, type EventRow } from "~/events/event-query.server";
+import { asArray, asObject, asString } from "~/lifecycle/lifecycle-event";
+import { loadEventData } from "~/lifecycle/lifecycle-query.server";
+
+export const SearchQuerySchema = z.object({
+  q: z.string().trim().max(300, "is too long (at most 300 characters)").default(""),
+});
+
+export type SearchMatchKind = "user" | "organization" | "subscription" | "payer" | "event";
+
+export interface SearchMatch {
+  kind: SearchMatchKind;
+  id: string;
+  href: string;
+  label: string;
+  /** Why it matched: "session sess_… belongs to this user", "12 events mention this email". */
+  detail: string;
+}
+
+export interface SearchResult {
+  query: string;
+  /** What the query looked like. */
+  interpretedAs: "empty" | "email" | "svix_id" | "id" | "text";
+  /** Set when exactly one page answers the query. */
+  redirect: string | null;
+  matches: SearchMatch[];
+  /** The event list filtered the same way, for "show me the events instead". */
+  eventsHref: string | null;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const ID = /^[A-Za-z0-9_\-.:]+$/;
+const SCAN = 200;
+
+const enc = encodeURIComponent;
+export const hrefFor = {
+  user: (id: string) => `/users/${enc(id)}`,
+  organization: (id: string) => `/organizations/${enc(id)}`,
+  subscription: (id: string) => `/billing/subscriptions/${enc(id)}`,
+  payer: (id: string) => `/billing/payers/${enc(id)}`,
+  event: (id: string) => `/events/${enc(id)}`,
+};
+
+async function eventsMentioning(handle: DatabaseHandle, filter: { resource?: string; q?: string; type?: string[] }): Promise<EventRow[]> {
+  const { rows } = await listEvents(handle, {
+    filter: { type: filter.type ?? [], resource: filter.resource, q: filter.q },
+    sort: "timestamp",
+    dir: "desc",
+    limit: SCAN,
+  });
+  return rows;
+}
+
+function count(rows: EventRow[], pick: (row: EventRow) => string | null): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    const id = pick(row);
+    if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function plural(n: number, word: string): string {
+  return `${n}${n >= SCAN ? "+" : ""} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function result(query: string, interpretedAs: SearchResult["interpretedAs"], matches: SearchMatch[], eventsHref: string | null): SearchResult {
+  // One page answers it: go there.
+  return { query, interpretedAs, redirect: matches.length === 1 ? matches[0]!.href : null, matches, eventsHref };
+}
+
+export async function resolveSearch(handle: DatabaseHandle, raw: string): Promise<SearchResult> {
+  const query = raw.trim();
+  if (!query) return { query, interpretedAs: "empty", redirect: null, matches: [], eventsHref: null };
+  if (EMAIL.test(query)) return searchEmail(handle, query);
+  if (!ID.test(query)) return result(query, "text", [], `/events?q=${enc(query)}`);
+  return searchId(handle, query);
+}
+
+async function searchEmail(handle: DatabaseHandle, email: string): Promise<SearchResult> {
+  const rows = await eventsMentioning(handle, { q: email });
+  const matches: SearchMatch[] = [];
+  for (const [userId, n] of count(rows, (row) => row.userId)) {
+    matches.push({ kind: "user", id: userId, href: hrefFor.user(userId), label: userId, detail: `${plural(n, "event")} of this user mention ${email}` });
+  }
+  // Invitations name an email before any user exists.
+  if (matches.length === 0) {
+    for (const [organizationId, n] of count(rows, (row) => row.organizationId)) {
+      matches.push({
+        kind: "organization",
+        id: organizationId,
+        href: hrefFor.organization(organizationId),
+        label: organizationId,
+        detail: `${plural(n, "event")} of this organization mention ${email} (invitations, members)`,
+      });
+    }
+  }
+  return result(email, "email", matches, `/events?q=${enc(email)}`);
+}
+
+async function searchId(handle: DatabaseHandle, id: string): Promise<SearchResult> {
+  const eventsHref = `/events?resource=${enc(id)}`;
+  if (id.startsWith("msg_")) {
+    const rows = await eventsMentioning(handle, { resource: id });
+    const events = rows.filter((row) => row.svixId === id);
+    if (events.length) {
+      return result(
+        id,
+        "svix_id",
+        events.map((row) => ({ kind: "event", id: row.id, href: hrefFor.event(row.id), label: row.type, detail: `svix-id ${id} from source ${row.sourceSlug}` })),
+        eventsHref,
+      );
+    }
+  }
+
+  const rows = await eventsMentioning(handle, { resource: id });
+  // Prefixes that name a page of their own. NOTE: `csub_item_` starts with `csub_`, so items come first.
+  if (id.startsWith("user_") && rows.length) return one(id, { kind: "user", id, href: hrefFor.user(id), label: id, detail: `${plural(rows.length, "event")}` }, eventsHref);
+  if (id.startsWith("org_") && rows.length) {
+    return one(id, { kind: "organization", id, href: hrefFor.organization(id), label: id, detail: `${plural(rows.length, "event")}` }, eventsHref);
+  }
+  if (id.startsWith("cpayer_") && rows.length) {
+    return one(id, { kind: "payer", id, href: hrefFor.payer(id), label: id, detail: `${plural(rows.length, "billing event")} of this payer` }, eventsHref);
+  }
+  if (id.startsWith("csub_item_")) return searchSubscriptionItem(handle, id, rows, eventsHref);
+  if (id.startsWith("csub_") && rows.length) {
+    return one(id, { kind: "subscription", id, href: hrefFor.subscription(id), label: id, detail: `${plural(rows.length, "event")}` }, eventsHref);
+  }
+  if ((id.startsWith("pa_") || id.startsWith("cpa_")) && rows.length === 0) {
+    // `cpa_` is a payment id, not indexed: look in the payload text.
+    return searchPaymentAttempt(handle, id, await eventsMentioning(handle, { q: id, type: ["paymentAttempt.*"] }), eventsHref);
+  }
+  if (id.startsWith("pa_")) return searchPaymentAttempt(handle, id, rows, eventsHref);
+  return fromColumns(id, rows, eventsHref);
+}
+
+function one(query: string, match: SearchMatch, eventsHref: string): SearchResult {
+  return result(query, "id", [match], eventsHref);
+}
+
+const USER_RESOURCES = new Set(["session", "organizationMembership", "email", "sms"]);
+const ORGANIZATION_RESOURCES = new Set(["organizationInvitation", "organizationDomain"]);
+
+/**
+ * Any other id (sessions, memberships, invitations, domains, emails, SMS, types Clerk
+ * adds later): the pages of the users, organizations and subscriptions its events name.
+ * A session, membership, email or SMS goes to its user's page (which lists memberships
+ * and links their organizations); an invitation or domain to its organization's.
+ */
+function fromColumns(id: string, rows: EventRow[], eventsHref: string): SearchResult {
+  const own = rows.filter((row) => row.resourceId === id);
+  const basis = own.length ? own : rows;
+  const what = own[0]?.resourceType ?? null;
+  const label = what ? `${what} event` : "event";
+  const users = [...count(basis, (row) => row.userId)].map(([userId, n]): SearchMatch => ({
+    kind: "user",
+    id: userId,
+    href: hrefFor.user(userId),
+    label: userId,
+    detail: `${plural(n, label)} name this user`,
+  }));
+  const organizations = [...count(basis, (row) => row.organizationId)].map(([organizationId, n]): SearchMatch => ({
+    kind: "organization",
+    id: organizationId,
+    href: hrefFor.organization(organizationId),
+    label: organizationId,
+    detail: `${plural(n, label)} name this organization`,
+  }));
+  const subscriptions = [...count(basis, (row) => row.subscriptionId)].map(([subscriptionId, n]): SearchMatch => ({
+    kind: "subscription",
+    id: subscriptionId,
+    href: hrefFor.subscription(subscriptionId),
+    label: subscriptionId,
+    detail: `${plural(n, label)} name this subscription`,
+  }));
+  if (what && USER_RESOURCES.has(what) && users.length) return result(id, "id", users, eventsHref);
+  if (what && ORGANIZATION_RESOURCES.has(what) && organizations.length) return result(id, "id", organizations, eventsHref);
+  return result(id, "id", [...users, ...organizations, ...subscriptions], eventsHref);
+}
+
+async function subscriptionForItem(handle: DatabaseHandle, itemId: string, rows: EventRow[]): Promise<string | null> {
+  const direct = rows.find((row) => row.subscriptionId)?.subscriptionId;
+  if (direct) return direct;
+  // Items nested in a subscription have `subscription_id: null`; the subscription's payload names them.
+  const containing = await eventsMentioning(handle, { q: itemId, type: ["subscription.*"] });
+  return containing.find((row) => row.resourceType === "subscription")?.resourceId ?? null;
+}
+
+async function searchSubscriptionItem(handle: DatabaseHandle, itemId: string, rows: EventRow[], eventsHref: string): Promise<SearchResult> {
+  const subscriptionId = await subscriptionForItem(handle, itemId, rows);
+  if (subscriptionId) {
+    return one(itemId, { kind: "subscription", id: subscriptionId, href: hrefFor.subscription(subscriptionId), label: subscriptionId, detail: `subscription item ${itemId} belongs to it` }, eventsHref);
+  }
+  const payerId = rows.find((row) => row.payerId)?.payerId;
+  if (payerId) {
+    return one(itemId, { kind: "payer", id: payerId, href: hrefFor.payer(payerId), label: payerId, detail: `subscription item ${itemId} is paid by it; its subscription is not stored` }, eventsHref);
+  }
+  return result(itemId, "id", [], eventsHref);
+}
+
+async function searchPaymentAttempt(handle: DatabaseHandle, id: string, rows: EventRow[], eventsHref: string): Promise<SearchResult> {
+  const attempts = rows.filter((row) => row.resourceType === "paymentAttempt");
+  const subscriptionId = attempts.find((row) => row.subscriptionId)?.subscriptionId;
+  if (subscriptionId) {
+    return one(id, { kind: "subscription", id: subscriptionId, href: hrefFor.subscription(subscriptionId), label: subscriptionId, detail: `payment ${id} was for it` }, eventsHref);
+  }
+  // NOTE: Clerk's attempts usually carry no subscription id; follow their items, else the payer.
+  const latest = attempts[0];
+  if (latest) {
+    const data = (await loadEventData(handle, [latest])).get(latest.id) ?? null;
+    for (const item of asArray(data?.subscription_items)) {
+      const itemId = asString(asObject(item)?.id);
+      if (!itemId) continue;
+      const viaItem = await subscriptionForItem(handle, itemId, await eventsMentioning(handle, { resource: itemId }));
+      if (viaItem) {
+        return one(id, { kind: "subscription", id: viaItem, href: hrefFor.subscription(viaItem), label: viaItem, detail: `payment ${id} was for its item ${itemId}` }, eventsHref);
+      }
+    }
+    if (latest.payerId) {
+      return one(id, { kind: "payer", id: latest.payerId, href: hrefFor.payer(latest.payerId), label: latest.payerId, detail: `payment ${id} names no subscription; this is its payer` }, eventsHref);
+    }
+  }
+  return result(id, "id", [], eventsHref);
+}
