@@ -11,8 +11,7 @@ const command: Command = {
     const { values } = parseOptions(argv, { days: { type: "string" } });
     const days = z.coerce.number().int().positive().safeParse(values.days ?? env().HOOKLINE_RETENTION_DAYS);
     if (!days.success) throw new CliError("--days must be a whole number of days, at least 1.");
-    const { db } = await openDatabase();
-    const result = await pruneOlderThan(db, days.data);
+    const result = await pruneOlderThan(await openDatabase(), days.data);
     console.log(
       `Pruned what was received before ${result.cutoff.toISOString()}: ${result.events} events, ${result.deliveries} deliveries, ${result.attempts} dispatch attempts.`,
     );

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 import { logger } from "~/observability/logger.server";
+import { recordIngest } from "~/observability/metrics.server";
 import { ingestDelivery, MAX_STORED_OVERSIZE_BYTES, StorageUnavailableError, type IngestDependencies, type IngestResult } from "./ingest.server";
 
 export interface BodyRead {
@@ -89,14 +90,17 @@ export interface IngestAnswer {
   body: Record<string, unknown>;
 }
 
-export function answerFor(result: IngestResult): IngestAnswer {
+/** The answer for a stored delivery; `startedAt` (performance.now()) feeds the latency histogram. */
+export function answerFor(result: IngestResult, startedAt: number): IngestAnswer {
+  recordIngest(result.outcome, (performance.now() - startedAt) / 1000);
   return {
     status: result.status,
     body: { outcome: result.outcome, deliveryId: result.deliveryId, eventId: result.eventId, detail: result.detail },
   };
 }
 
-export function unavailableAnswer(error: unknown, requestId: string | null): IngestAnswer {
+export function unavailableAnswer(error: unknown, requestId: string | null, startedAt: number): IngestAnswer {
+  recordIngest("storage_unavailable", (performance.now() - startedAt) / 1000);
   logger.error("ingest: database unavailable, answered 503 so the sender retries", {
     requestId,
     error: error instanceof StorageUnavailableError ? error.message : String(error),
@@ -124,6 +128,7 @@ export function createNodeIngestHandler(deps: () => IngestDependencies) {
     } catch {
       return; // the client went away mid-body: there is nobody to answer
     }
+    const startedAt = performance.now();
     try {
       const result = await ingestDelivery(dependencies, {
         sourceSlug: req.params?.source ?? "",
@@ -135,10 +140,10 @@ export function createNodeIngestHandler(deps: () => IngestDependencies) {
         requestId,
       });
       // An oversized body was not read to the end; close rather than drain it.
-      send(answerFor(result), read.tooLarge);
+      send(answerFor(result, startedAt), read.tooLarge);
       if (read.tooLarge) res.once("finish", () => req.destroy());
     } catch (error) {
-      send(unavailableAnswer(error, requestId), read.tooLarge);
+      send(unavailableAnswer(error, requestId, startedAt), read.tooLarge);
     }
   };
 }

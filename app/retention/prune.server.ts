@@ -1,7 +1,8 @@
 // Retention: events, deliveries and dispatch attempts older than
 // HOOKLINE_RETENTION_DAYS are deleted in small batches, so no statement holds a
 // long write lock while ingest keeps running.
-import type { Db } from "~/db/prisma.server";
+import type { DatabaseHandle } from "~/db/prisma.server";
+import { removeFromSearch } from "~/events/search.server";
 
 export interface PruneResult {
   cutoff: Date;
@@ -10,7 +11,8 @@ export interface PruneResult {
   attempts: number;
 }
 
-const BATCH = 1000;
+// Under SQLite's 999 bound parameters per statement.
+const BATCH = 500;
 
 async function inBatches(fetchIds: () => Promise<string[]>, remove: (ids: string[]) => Promise<number>) {
   let total = 0;
@@ -23,7 +25,8 @@ async function inBatches(fetchIds: () => Promise<string[]>, remove: (ids: string
   }
 }
 
-export async function pruneOlderThan(db: Db, retentionDays: number, now = new Date()): Promise<PruneResult> {
+export async function pruneOlderThan(handle: DatabaseHandle, retentionDays: number, now = new Date()): Promise<PruneResult> {
+  const { db } = handle;
   const cutoff = new Date(now.getTime() - retentionDays * 24 * 60 * 60 * 1000);
   const attempts = await inBatches(
     async () => (await db.dispatchAttempt.findMany({ where: { sentAt: { lt: cutoff } }, select: { id: true }, take: BATCH })).map((r) => r.id),
@@ -35,11 +38,29 @@ export async function pruneOlderThan(db: Db, retentionDays: number, now = new Da
   );
   const events = await inBatches(
     async () => (await db.event.findMany({ where: { firstReceivedAt: { lt: cutoff } }, select: { id: true }, take: BATCH })).map((r) => r.id),
-    async (ids) =>
-      db.$transaction(async (tx) => {
+    async (ids) => {
+      await removeFromSearch(handle, ids);
+      return db.$transaction(async (tx) => {
         await tx.dispatchTask.deleteMany({ where: { eventId: { in: ids } } });
+        await tx.delivery.updateMany({ where: { eventId: { in: ids } }, data: { eventId: null } });
         return (await tx.event.deleteMany({ where: { id: { in: ids } } })).count;
-      }),
+      });
+    },
   );
   return { cutoff, deliveries, events, attempts };
+}
+
+/** The worker's retention task: prunes once an hour (and soon after start). */
+export function retentionTask(retentionDays: () => number) {
+  let nextRun = Date.now() + 60_000;
+  return {
+    name: "retention",
+    intervalMs: 60_000,
+    async run(handle: DatabaseHandle): Promise<boolean> {
+      if (Date.now() < nextRun) return false;
+      nextRun = Date.now() + 60 * 60 * 1000;
+      await pruneOlderThan(handle, retentionDays());
+      return false;
+    },
+  };
 }

@@ -19,6 +19,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const requestId = request.headers.get("x-request-id");
   const { ingest } = await runtime();
   const read = await readWebBody(request.body, ingest.maxBodyBytes);
+  const startedAt = performance.now();
   try {
     const result = await ingestDelivery(ingest, {
       sourceSlug: params.source ?? "",
@@ -29,10 +30,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       remoteAddr: typeof context.remoteAddr === "string" ? context.remoteAddr : null,
       requestId,
     });
-    const { status, body } = answerFor(result);
+    const { status, body } = answerFor(result, startedAt);
     return json(body, { status });
   } catch (error) {
-    const { status, body } = unavailableAnswer(error, requestId);
+    const { status, body } = unavailableAnswer(error, requestId, startedAt);
     return json(body, { status });
   }
 }

@@ -1,7 +1,10 @@
 // Every background task the worker loop runs, in the server process or alone as
 // `npx hookline worker`. Add a capability's task here.
+import { env } from "~/config/env.server";
+import { dispatchWorkerTasks } from "~/dispatch/dispatch-worker.server";
+import { retentionTask } from "~/retention/prune.server";
 import { searchIndexTask, type WorkerTask } from "./worker.server";
 
 export function workerTasks(): WorkerTask[] {
-  return [searchIndexTask()];
+  return [searchIndexTask(), retentionTask(() => env().HOOKLINE_RETENTION_DAYS), ...dispatchWorkerTasks()];
 }

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createTestDatabase, PROVIDERS, type TestDatabase } from "../../tests/support/database";
+import { ingestSigned } from "../../tests/support/ingest";
+import { envelope, newSecret } from "../../tests/support/svix";
+import { countEvents } from "~/events/event-query.server";
+import { indexPendingEvents } from "~/events/search.server";
+import type { IngestDependencies } from "~/ingest/ingest.server";
+import { ensureDefaultSource, SourceResolver } from "~/sources/sources.server";
+import { pruneOlderThan } from "./prune.server";
+
+const SECRET = newSecret();
+const DAY = 24 * 60 * 60 * 1000;
+
+describe.each(PROVIDERS)("retention (%s)", (provider) => {
+  let database: TestDatabase;
+  let deps: IngestDependencies;
+  beforeAll(async () => {
+    database = await createTestDatabase(provider);
+    await ensureDefaultSource(database.db);
+    deps = { db: database.db, sources: new SourceResolver(database.db, () => [SECRET]), maxBodyBytes: 1 << 20 };
+  });
+  afterAll(() => database.drop());
+
+  it("deletes events and deliveries received before the cutoff, in batches, and keeps the rest searchable", async () => {
+    const now = Date.now();
+    for (let i = 0; i < 620; i++) {
+      await ingestSigned(deps, SECRET, envelope("user.updated", { id: `user_old${i % 7}`, first_name: "Oldname" }, now - 40 * DAY), {
+        receivedAt: new Date(now - 40 * DAY + i),
+      });
+    }
+    for (let i = 0; i < 5; i++) {
+      await ingestSigned(deps, SECRET, envelope("user.updated", { id: "user_new", first_name: "Newname" }, now - DAY), {
+        receivedAt: new Date(now - DAY + i),
+      });
+    }
+    // An unverified delivery from long ago goes too.
+    await database.db.delivery.create({
+      data: { id: "01OLDREJECTED0000000000000", sourceSlug: "clerk", receivedAt: new Date(now - 90 * DAY), headers: "[]", rawBody: new Uint8Array(), size: 0, outcome: "missing_headers", status: 400 },
+    });
+    while ((await indexPendingEvents(database, 500)) > 0);
+    expect(await countEvents(database, { q: "Oldname" })).toBe(620);
+
+    const result = await pruneOlderThan(database, 30, new Date(now));
+    expect(result).toMatchObject({ events: 620, deliveries: 621 });
+    expect(await database.db.event.count()).toBe(5);
+    expect(await database.db.delivery.count()).toBe(5);
+    expect(await countEvents(database, { q: "Oldname" })).toBe(0);
+    expect(await countEvents(database, { q: "Newname" })).toBe(5);
+  });
+});
