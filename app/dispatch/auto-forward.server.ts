@@ -1,0 +1,73 @@
+// Auto-forward: every new verified event is queued to every enabled auto-forward
+// target whose type filter matches.
+//
+// NOTE: this runs in the worker, not in ingest. Ingest only stores the event with
+// `forwardScanned = false` (a column default, no extra query); the worker flips the
+// flag and creates the tasks in one transaction. A high-water mark on event ids was
+// the alternative, but ids come from the receive time while rows commit in any order,
+// so a mark can pass an event whose transaction had not committed yet; a flag cannot
+// miss one. Ingest never waits on forwarding, and a burst of deliveries costs the
+// forwarder one batch per turn. See docs/decisions/0005-dispatch-queue.md.
+import { typeMatchesPatterns } from "~/catalog/event-catalog";
+import { newId } from "~/db/ids";
+import type { DatabaseHandle } from "~/db/prisma.server";
+import { Prisma } from "~/generated/sqlite/client";
+import { orderKeyOf } from "./job-selection.server";
+import { parseEventTypes } from "./target.server";
+
+export const FORWARD_BATCH = 500;
+
+interface ScannedEvent {
+  id: string;
+  type: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  firstReceivedAt: Date;
+}
+
+/** Queues the next batch of unscanned events. Returns how many events it scanned. */
+export async function forwardNewEvents(handle: DatabaseHandle, limit = FORWARD_BATCH, now = new Date()): Promise<number> {
+  const targets = await handle.db.target.findMany({
+    where: { autoForward: true, enabled: true, deletedAt: null },
+    select: { id: true, eventTypes: true, autoForwardSince: true, createdAt: true },
+  });
+  // NOTE: on Postgres, SKIP LOCKED lets two instances scan different batches at once;
+  // the `forwardScanned = FALSE` re-check makes sure no event is taken twice.
+  const pick =
+    handle.provider === "postgres"
+      ? Prisma.sql`SELECT "id" FROM "Event" WHERE "forwardScanned" = FALSE ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED`
+      : Prisma.sql`SELECT "id" FROM "Event" WHERE "forwardScanned" = FALSE ORDER BY "id" LIMIT ${limit}`;
+  return handle.db.$transaction(async (tx) => {
+    const events = await tx.$queryRaw<ScannedEvent[]>`
+      UPDATE "Event" SET "forwardScanned" = TRUE
+      WHERE "id" IN (${pick}) AND "forwardScanned" = FALSE
+      RETURNING "id", "type", "resourceType", "resourceId", "firstReceivedAt"`;
+    if (events.length === 0) return 0;
+    // Arrival order (ids are time-ordered): forwarding keeps the order Svix delivered in.
+    events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const target of targets) {
+      const patterns = parseEventTypes(target.eventTypes);
+      const since = (target.autoForwardSince ?? target.createdAt).getTime();
+      const matching = events.filter((e) => e.firstReceivedAt.getTime() >= since && typeMatchesPatterns(e.type, patterns));
+      if (!matching.length) continue;
+      const [row] = await tx.$queryRaw<{ forwardSeq: number }[]>`
+        UPDATE "Target" SET "forwardSeq" = "forwardSeq" + ${matching.length} WHERE "id" = ${target.id} RETURNING "forwardSeq"`;
+      const first = Number(row!.forwardSeq) - matching.length + 1;
+      await tx.dispatchTask.createMany({
+        data: matching.map((event, i) => ({
+          id: newId(now.getTime()),
+          jobId: null,
+          targetId: target.id,
+          eventId: event.id,
+          seq: first + i,
+          lane: `fwd:${target.id}`,
+          orderKey: orderKeyOf(event),
+          status: "pending",
+          nextAttemptAt: now,
+          createdAt: now,
+        })),
+      });
+    }
+    return events.length;
+  });
+}

@@ -1,0 +1,309 @@
+// The DispatchTask table is the queue: one row per (event, target, job). Tasks carry
+// ids only; the worker re-reads the event and target when it sends. A claim is a
+// lease (`status = 'sending'`, `lockedBy`, `lockedUntil`) taken inside a transaction
+// that first locks the target's row, so every instance sees one consistent picture of
+// the target's in-flight sends and rate budget. See docs/decisions/0005-dispatch-queue.md.
+import { newId } from "~/db/ids";
+import type { DatabaseHandle } from "~/db/prisma.server";
+import { Prisma } from "~/generated/sqlite/client";
+import { settleJobs } from "./dispatch-job.server";
+import type { OutboundResult } from "./outbound.server";
+import { nextRetryDelay } from "./retry-schedule";
+
+/** A target as a claim sees it (the row is locked while this is read). */
+export interface ClaimTarget {
+  id: string;
+  url: string;
+  secretEncrypted: string;
+  headers: string;
+  timeoutMs: number;
+  maxPerSecond: number | null;
+  concurrency: number;
+  rateCursor: Date | null;
+}
+
+export interface ClaimedTask {
+  id: string;
+  jobId: string | null;
+  eventId: string;
+  seq: number;
+  /** Attempts including this one. */
+  attempt: number;
+  /** A fresh svix-id chosen at planning, or null for the event's own. */
+  svixId: string | null;
+  createdAt: Date;
+  /** Not before this time (the rate limit's slot). */
+  sendAt: Date;
+  jobMaxPerSecond: number | null;
+}
+
+export interface ClaimOptions {
+  targetId: string;
+  workerId: string;
+  /** At most this many tasks (the target's concurrency also caps it). */
+  max: number;
+  /** The lease lasts until sendAt + timeout + this margin. */
+  leaseMarginMs: number;
+  now?: Date;
+}
+
+/** Rate-limited slots are handed out at most this far ahead, so leases stay short. */
+const RATE_HORIZON_MS = 1000;
+
+interface CandidateRow {
+  id: string;
+  jobId: string | null;
+  eventId: string;
+  seq: number;
+  attempts: number;
+  svixId: string | null;
+  createdAt: Date;
+  jobMaxPerSecond: number | null;
+  jobRateCursor: Date | null;
+}
+
+/**
+ * Claims the next tasks of one target. Null when the target is disabled or deleted;
+ * an empty list when nothing is due, the concurrency is used up, or the rate budget
+ * for the next second is spent.
+ */
+export async function claimTasks(
+  handle: DatabaseHandle,
+  options: ClaimOptions,
+): Promise<{ target: ClaimTarget; tasks: ClaimedTask[] } | null> {
+  const now = options.now ?? new Date();
+  return handle.db.$transaction(async (tx) => {
+    // A write first: on Postgres it locks the target's row until commit (claims for
+    // one target run one at a time across instances); on SQLite it takes the write
+    // lock, so the transaction cannot be upgraded mid-way and fail with SQLITE_BUSY.
+    const [target] = await tx.$queryRaw<ClaimTarget[]>`
+      UPDATE "Target" SET "forwardSeq" = "forwardSeq"
+      WHERE "id" = ${options.targetId} AND "deletedAt" IS NULL AND "enabled" = TRUE
+      RETURNING "id", "url", "secretEncrypted", "headers", "timeoutMs", "maxPerSecond", "concurrency", "rateCursor"`;
+    if (!target) return null;
+
+    // Leases of crashed or stalled workers: back in the queue, due at once.
+    await tx.$executeRaw`
+      UPDATE "DispatchTask" SET "status" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL
+      WHERE "targetId" = ${target.id} AND "status" = 'sending' AND "lockedUntil" < ${now}`;
+
+    const [{ inFlight }] = await tx.$queryRaw<{ inFlight: bigint | number }[]>`
+      SELECT COUNT(*) AS "inFlight" FROM "DispatchTask" WHERE "targetId" = ${target.id} AND "status" = 'sending'`;
+    const slots = Math.min(options.max, target.concurrency - Number(inFlight));
+    if (slots <= 0) return { target, tasks: [] };
+
+    // The head of each resource's line: a task waits while an earlier task of the
+    // same lane (job, or the target's auto-forward) and resource is unfinished, so
+    // order per resource holds however many are sent at once.
+    const candidates = await tx.$queryRaw<CandidateRow[]>`
+      SELECT t."id", t."jobId", t."eventId", t."seq", t."attempts", t."svixId", t."createdAt",
+             j."maxPerSecond" AS "jobMaxPerSecond", j."rateCursor" AS "jobRateCursor"
+      FROM "DispatchTask" t LEFT JOIN "DispatchJob" j ON j."id" = t."jobId"
+      WHERE t."targetId" = ${target.id} AND t."status" = 'pending' AND t."nextAttemptAt" <= ${now}
+        AND (t."jobId" IS NULL OR j."status" = 'running')
+        AND NOT EXISTS (
+          SELECT 1 FROM "DispatchTask" p
+          WHERE p."lane" = t."lane" AND p."orderKey" = t."orderKey" AND p."seq" < t."seq"
+            AND p."status" IN ('pending', 'sending'))
+      ORDER BY t."nextAttemptAt" ASC, t."seq" ASC
+      LIMIT ${slots}`;
+    if (candidates.length === 0) return { target, tasks: [] };
+
+    // Rate limits: the target's and the job's, each a cursor of the next free slot.
+    const nowMs = now.getTime();
+    let targetCursor = Math.max(nowMs, target.rateCursor?.getTime() ?? 0);
+    const jobCursors = new Map<string, number>();
+    const tasks: ClaimedTask[] = [];
+    for (const row of candidates) {
+      const jobRate = row.jobMaxPerSecond;
+      let at = nowMs;
+      if (target.maxPerSecond) at = Math.max(at, targetCursor);
+      if (row.jobId && jobRate) {
+        const jobCursor = jobCursors.get(row.jobId) ?? Math.max(nowMs, row.jobRateCursor?.getTime() ?? 0);
+        at = Math.max(at, jobCursor);
+      }
+      if (at > nowMs + RATE_HORIZON_MS) break;
+      if (target.maxPerSecond) targetCursor = at + 1000 / target.maxPerSecond;
+      if (row.jobId && jobRate) jobCursors.set(row.jobId, at + 1000 / jobRate);
+      tasks.push({
+        id: row.id,
+        jobId: row.jobId,
+        eventId: row.eventId,
+        seq: Number(row.seq),
+        attempt: Number(row.attempts) + 1,
+        svixId: row.svixId,
+        createdAt: row.createdAt,
+        sendAt: new Date(Math.ceil(at)),
+        jobMaxPerSecond: row.jobMaxPerSecond === null ? null : Number(row.jobMaxPerSecond),
+      });
+    }
+    if (tasks.length === 0) return { target, tasks: [] };
+
+    // One UPDATE per distinct send time (all of them share one without a rate limit).
+    const bySendAt = new Map<number, ClaimedTask[]>();
+    for (const task of tasks) bySendAt.set(task.sendAt.getTime(), [...(bySendAt.get(task.sendAt.getTime()) ?? []), task]);
+    const claimed = new Set<string>();
+    for (const [sendAt, group] of bySendAt) {
+      const rows = await tx.$queryRaw<{ id: string }[]>`
+        UPDATE "DispatchTask"
+        SET "status" = 'sending', "lockedBy" = ${options.workerId}, "attempts" = "attempts" + 1,
+            "nextAttemptAt" = ${new Date(sendAt)},
+            "lockedUntil" = ${new Date(sendAt + target.timeoutMs + options.leaseMarginMs)}
+        WHERE "id" IN (${Prisma.join(group.map((t) => t.id))}) AND "status" = 'pending'
+        RETURNING "id"`;
+      for (const row of rows) claimed.add(row.id);
+    }
+    if (target.maxPerSecond) {
+      await tx.$executeRaw`UPDATE "Target" SET "rateCursor" = ${new Date(Math.ceil(targetCursor))} WHERE "id" = ${target.id}`;
+    }
+    for (const [jobId, cursor] of jobCursors) {
+      await tx.$executeRaw`UPDATE "DispatchJob" SET "rateCursor" = ${new Date(Math.ceil(cursor))} WHERE "id" = ${jobId}`;
+    }
+    return { target, tasks: tasks.filter((t) => claimed.has(t.id)) };
+  });
+}
+
+/** What happened to one claimed task. */
+export type TaskOutcome =
+  | { kind: "attempted"; task: ClaimedTask; targetId: string; svixId: string; sentAt: Date; result: OutboundResult }
+  /** A later job already delivered this event to the target: no send. */
+  | { kind: "superseded"; task: ClaimedTask; targetId: string }
+  /** The event is gone (pruned): nothing to send. */
+  | { kind: "missing"; task: ClaimedTask; targetId: string };
+
+export interface CompleteOptions {
+  workerId: string;
+  retrySchedule: readonly number[];
+  now?: Date;
+  random?: () => number;
+}
+
+/**
+ * Records attempts and moves tasks on: sent, back to pending with the next retry
+ * time, or failed for good. Every task update is fenced on `lockedBy`: a worker whose
+ * lease expired (and was re-claimed) still records its attempt, but no longer moves
+ * the task or the job's counters.
+ */
+export async function completeTasks(handle: DatabaseHandle, outcomes: TaskOutcome[], options: CompleteOptions): Promise<void> {
+  if (outcomes.length === 0) return;
+  const now = options.now ?? new Date();
+  const jobIds = [...new Set(outcomes.map((o) => o.task.jobId).filter((id): id is string => id !== null))];
+  const jobStatus = new Map(
+    jobIds.length
+      ? (await handle.db.dispatchJob.findMany({ where: { id: { in: jobIds } }, select: { id: true, status: true } })).map((j) => [j.id, j.status])
+      : [],
+  );
+
+  interface Plan {
+    outcome: TaskOutcome;
+    next: "sent" | "retry" | "failed" | "superseded";
+    nextAttemptAt: Date | null;
+    error: string | null;
+  }
+  const plans: Plan[] = outcomes.map((outcome) => {
+    if (outcome.kind === "superseded") return { outcome, next: "superseded", nextAttemptAt: null, error: "Already delivered by a later job" };
+    if (outcome.kind === "missing") return { outcome, next: "failed", nextAttemptAt: null, error: "The event no longer exists" };
+    const { result, task } = outcome;
+    if (result.ok) return { outcome, next: "sent", nextAttemptAt: null, error: null };
+    const canceled = task.jobId !== null && jobStatus.get(task.jobId) === "canceled";
+    const delay = result.abort || canceled ? null : nextRetryDelay(options.retrySchedule, task.attempt, result.retryAfterMs, options.random);
+    if (delay === null) {
+      const why = result.abort ? "; the target answered webhook-delivery: abort-message" : canceled ? "; the job was canceled" : "; no retries left";
+      return { outcome, next: "failed", nextAttemptAt: null, error: `${result.error ?? "Failed"}${why}` };
+    }
+    return { outcome, next: "retry", nextAttemptAt: new Date(now.getTime() + delay), error: result.error };
+  });
+
+  const settled = new Set<string>();
+  await handle.db.$transaction(async (tx) => {
+    const attempts = plans.filter((p) => p.outcome.kind === "attempted");
+    if (attempts.length) {
+      await tx.dispatchAttempt.createMany({
+        data: attempts.map(({ outcome, nextAttemptAt }) => {
+          const o = outcome as Extract<TaskOutcome, { kind: "attempted" }>;
+          return {
+            id: newId(o.sentAt.getTime()),
+            taskId: o.task.id,
+            eventId: o.task.eventId,
+            targetId: o.targetId,
+            jobId: o.task.jobId,
+            attempt: o.task.attempt,
+            status: o.result.status,
+            ok: o.result.ok,
+            durationMs: o.result.durationMs,
+            error: o.result.error,
+            responseExcerpt: o.result.responseExcerpt,
+            svixId: o.svixId,
+            sentAt: o.sentAt,
+            nextAttemptAt,
+          };
+        }),
+      });
+    }
+
+    const sentByJob = new Map<string, number>();
+    const failedByJob = new Map<string, number>();
+    const bump = (map: Map<string, number>, jobId: string | null) => {
+      if (jobId) map.set(jobId, (map.get(jobId) ?? 0) + 1);
+    };
+
+    // Deliveries (and supersessions, which the target also has) in one statement.
+    const delivered = plans.filter((p) => p.next === "sent" || p.next === "superseded");
+    for (const next of ["sent", "superseded"] as const) {
+      const group = delivered.filter((p) => p.next === next);
+      if (!group.length) continue;
+      const rows = await tx.$queryRaw<{ id: string; jobId: string | null }[]>`
+        UPDATE "DispatchTask" SET "status" = ${next}, "lockedBy" = NULL, "lockedUntil" = NULL,
+          "lastError" = ${next === "superseded" ? "Already delivered by a later job" : null}
+        WHERE "id" IN (${Prisma.join(group.map((p) => p.outcome.task.id))})
+          AND "lockedBy" = ${options.workerId} AND "status" = 'sending'
+        RETURNING "id", "jobId"`;
+      for (const row of rows) bump(sentByJob, row.jobId);
+    }
+
+    for (const plan of plans.filter((p) => p.next === "retry" || p.next === "failed")) {
+      const task = plan.outcome.task;
+      const updated =
+        plan.next === "retry"
+          ? await tx.$executeRaw`
+              UPDATE "DispatchTask" SET "status" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL,
+                "nextAttemptAt" = ${plan.nextAttemptAt}, "lastError" = ${plan.error}
+              WHERE "id" = ${task.id} AND "lockedBy" = ${options.workerId} AND "status" = 'sending'`
+          : await tx.$executeRaw`
+              UPDATE "DispatchTask" SET "status" = 'failed', "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = ${plan.error}
+              WHERE "id" = ${task.id} AND "lockedBy" = ${options.workerId} AND "status" = 'sending'`;
+      if (updated && plan.next === "failed") bump(failedByJob, task.jobId);
+    }
+
+    for (const jobId of new Set([...sentByJob.keys(), ...failedByJob.keys()])) {
+      await tx.dispatchJob.update({
+        where: { id: jobId },
+        data: { sent: { increment: sentByJob.get(jobId) ?? 0 }, failed: { increment: failedByJob.get(jobId) ?? 0 } },
+      });
+      settled.add(jobId);
+    }
+  });
+  if (settled.size) await settleJobs(handle.db, settled, now);
+}
+
+/** Targets with tasks due now (or leases to take back), for the worker to start on. */
+export async function targetsWithDueTasks(handle: DatabaseHandle, exclude: Set<string>, now = new Date()): Promise<string[]> {
+  const targets = await handle.db.target.findMany({ where: { deletedAt: null, enabled: true }, select: { id: true } });
+  const due: string[] = [];
+  for (const { id } of targets) {
+    if (exclude.has(id)) continue;
+    const [pending] = await handle.db.$queryRaw<{ one: number }[]>`
+      SELECT 1 AS "one" FROM "DispatchTask" t LEFT JOIN "DispatchJob" j ON j."id" = t."jobId"
+      WHERE t."targetId" = ${id} AND t."status" = 'pending' AND t."nextAttemptAt" <= ${now}
+        AND (t."jobId" IS NULL OR j."status" = 'running')
+      LIMIT 1`;
+    if (pending) {
+      due.push(id);
+      continue;
+    }
+    const [expired] = await handle.db.$queryRaw<{ one: number }[]>`
+      SELECT 1 AS "one" FROM "DispatchTask" WHERE "targetId" = ${id} AND "status" = 'sending' AND "lockedUntil" < ${now} LIMIT 1`;
+    if (expired) due.push(id);
+  }
+  return due;
+}

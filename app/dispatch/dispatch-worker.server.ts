@@ -1,0 +1,250 @@
+// The sending side of the worker. Per target with due tasks it runs a pump: claim a
+// batch (a lease, dispatch-task.server.ts), load those events' raw bodies, re-sign
+// and send them concurrently, record the attempts, repeat. Pumps run beside the worker
+// loop, so one slow target never holds up another, and exit when their target has
+// nothing due. Everything a pump knows is in the database: kill the process and the
+// next worker takes the expired leases back and sends them again (at least once).
+import crypto from "node:crypto";
+
+import type { Webhook } from "svix";
+
+import type { DatabaseHandle } from "~/db/prisma.server";
+import { logger } from "~/observability/logger.server";
+import type { WorkerTask } from "~/worker/worker.server";
+import { forwardNewEvents } from "./auto-forward.server";
+import { dispatchConfig, type DispatchConfig } from "./dispatch-config.server";
+import {
+  claimTasks,
+  completeTasks,
+  targetsWithDueTasks,
+  type ClaimedTask,
+  type ClaimTarget,
+  type TaskOutcome,
+} from "./dispatch-task.server";
+import { postToTarget } from "./outbound.server";
+import { planNextChunk } from "./plan-job.server";
+import { signForTarget } from "./signing.server";
+import { openHeaders, targetWebhook } from "./target.server";
+
+export interface DispatchWorkerOptions extends DispatchConfig {
+  workerId: string;
+  /** Most tasks one claim takes (the target's concurrency caps it further). */
+  claimBatch: number;
+}
+
+interface EventToSend {
+  id: string;
+  svixId: string;
+  rawBody: Uint8Array;
+}
+
+export class DispatchWorker {
+  readonly options: DispatchWorkerOptions;
+  /** Sends this instance made, for tests and the benchmark. */
+  sends = 0;
+  readonly #handle: DatabaseHandle;
+  readonly #pumps = new Map<string, Promise<void>>();
+  readonly #signers = new Map<string, { sealed: string; headersSealed: string; webhook: Webhook; headers: Record<string, string> }>();
+  readonly #localSlots = new Map<string, number>();
+  #stopped = false;
+
+  constructor(handle: DatabaseHandle, options: Partial<DispatchWorkerOptions> = {}) {
+    this.#handle = handle;
+    this.options = {
+      ...dispatchConfig(),
+      workerId: `${process.pid}-${crypto.randomBytes(4).toString("hex")}`,
+      claimBatch: 100,
+      ...options,
+    };
+  }
+
+  /** The worker-loop tasks: auto-forward scan, job planning, and starting pumps. */
+  workerTasks(): WorkerTask[] {
+    return [
+      { name: "dispatch-forward", intervalMs: 500, run: async () => !this.#stopped && (await forwardNewEvents(this.#handle)) > 0 },
+      { name: "dispatch-plan", intervalMs: 500, run: async () => !this.#stopped && (await planNextChunk(this.#handle)) },
+      {
+        name: "dispatch-send",
+        intervalMs: 250,
+        run: async () => {
+          await this.startDuePumps();
+          return false;
+        },
+      },
+    ];
+  }
+
+  /** Starts a pump for every target with due work that has none running here. */
+  async startDuePumps(): Promise<number> {
+    if (this.#stopped) return 0;
+    const due = await targetsWithDueTasks(this.#handle, new Set(this.#pumps.keys()));
+    for (const targetId of due) {
+      if (this.#pumps.has(targetId)) continue;
+      const pump = this.#pump(targetId)
+        .catch((error) => logger.error("dispatch pump failed; it restarts on the next turn", { targetId, error: String(error) }))
+        .finally(() => this.#pumps.delete(targetId));
+      this.#pumps.set(targetId, pump);
+    }
+    return due.length;
+  }
+
+  /** Resolves when no pump is running (tests, benchmark). */
+  async idle(): Promise<void> {
+    while (this.#pumps.size) await Promise.all(this.#pumps.values());
+  }
+
+  /** Stops claiming; sends in flight finish and are recorded. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.idle();
+  }
+
+  get stopped() {
+    return this.#stopped;
+  }
+
+  async #pump(targetId: string): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    const finished: TaskOutcome[] = [];
+    const flush = async () => {
+      if (finished.length) {
+        await completeTasks(this.#handle, finished.splice(0), { workerId: this.options.workerId, retrySchedule: this.options.retrySchedule });
+      }
+    };
+    try {
+      while (!this.#stopped) {
+        // Completions go in before the next claim: the next event of a resource
+        // becomes claimable only once its predecessor is recorded.
+        await flush();
+        const batch = await claimTasks(this.#handle, {
+          targetId,
+          workerId: this.options.workerId,
+          max: this.options.claimBatch,
+          leaseMarginMs: this.options.leaseMarginMs,
+        });
+        if (!batch) break;
+        if (batch.tasks.length) {
+          const events = await this.#loadEvents(batch.tasks.map((t) => t.eventId));
+          for (const task of batch.tasks) {
+            const send: Promise<void> = this.#send(batch.target, task, events.get(task.eventId))
+              .then((outcome) => void finished.push(outcome))
+              .catch((error) => logger.error("dispatch send failed unexpectedly", { taskId: task.id, error: String(error) }))
+              .finally(() => inFlight.delete(send));
+            inFlight.add(send);
+          }
+        } else if (inFlight.size === 0) {
+          break;
+        }
+        // Claim again once half the slots are free (or, when nothing could be
+        // claimed, once anything finishes): one claim per send would cost a
+        // transaction per request.
+        const lowWater = batch.tasks.length ? Math.floor(batch.target.concurrency / 2) : inFlight.size - 1;
+        while (inFlight.size > Math.max(0, lowWater)) await Promise.race(inFlight);
+      }
+    } finally {
+      await Promise.allSettled(inFlight);
+      await flush();
+    }
+  }
+
+  async #loadEvents(ids: string[]): Promise<Map<string, EventToSend>> {
+    const events = await this.#handle.db.event.findMany({ where: { id: { in: ids } }, select: { id: true, svixId: true, firstDeliveryId: true } });
+    const bodies = await this.#handle.db.delivery.findMany({
+      where: { id: { in: events.map((e) => e.firstDeliveryId) } },
+      select: { id: true, rawBody: true },
+    });
+    const bodyById = new Map(bodies.map((b) => [b.id, b.rawBody]));
+    const result = new Map<string, EventToSend>();
+    for (const event of events) {
+      const rawBody = bodyById.get(event.firstDeliveryId);
+      if (rawBody) result.set(event.id, { id: event.id, svixId: event.svixId, rawBody });
+    }
+    return result;
+  }
+
+  /**
+   * The claim gave this send a slot under the rate limit; if the process fell behind
+   * (a busy event loop, a slow claim), late sends must not go out in a burst to catch
+   * up, so sends to a rate-limited target or job are also spaced out locally.
+   */
+  async #pace(target: ClaimTarget, task: ClaimedTask): Promise<void> {
+    const keys: [string, number][] = [];
+    if (target.maxPerSecond) keys.push([`t:${target.id}`, 1000 / target.maxPerSecond]);
+    if (task.jobId && task.jobMaxPerSecond) keys.push([`j:${task.jobId}`, 1000 / task.jobMaxPerSecond]);
+    if (!keys.length) return;
+    const now = Date.now();
+    const slot = Math.max(now, ...keys.map(([key]) => this.#localSlots.get(key) ?? 0));
+    for (const [key, interval] of keys) this.#localSlots.set(key, slot + interval);
+    if (slot > now) await sleep(slot - now);
+  }
+
+  #signer(target: ClaimTarget) {
+    const cached = this.#signers.get(target.id);
+    if (cached && cached.sealed === target.secretEncrypted && cached.headersSealed === target.headers) return cached;
+    const fresh = {
+      sealed: target.secretEncrypted,
+      headersSealed: target.headers,
+      webhook: targetWebhook(target),
+      headers: openHeaders(target.headers),
+    };
+    this.#signers.set(target.id, fresh);
+    return fresh;
+  }
+
+  async #send(target: ClaimTarget, task: ClaimedTask, event: EventToSend | undefined): Promise<TaskOutcome> {
+    if (!event) return { kind: "missing", task, targetId: target.id };
+    const wait = task.sendAt.getTime() - Date.now();
+    if (wait > 0) await sleep(wait);
+    await this.#pace(target, task);
+    if (task.attempt > 1) {
+      // A retry: if another job got this event to the target meanwhile, stop here.
+      const delivered = await this.#handle.db.dispatchAttempt.findFirst({
+        where: { eventId: task.eventId, targetId: target.id, ok: true, sentAt: { gt: task.createdAt }, NOT: { taskId: task.id } },
+        select: { id: true },
+      });
+      if (delivered) return { kind: "superseded", task, targetId: target.id };
+    }
+    const signer = this.#signer(target);
+    const svixId = task.svixId ?? event.svixId;
+    const body = Buffer.from(event.rawBody.buffer, event.rawBody.byteOffset, event.rawBody.byteLength);
+    const sentAt = new Date();
+    const result = await postToTarget({
+      url: target.url,
+      headers: { ...signer.headers, ...signForTarget(signer.webhook, svixId, body, sentAt) },
+      body,
+      timeoutMs: target.timeoutMs,
+      allowlist: this.options.allowlist,
+    });
+    this.sends++;
+    return { kind: "attempted", task, targetId: target.id, svixId, sentAt, result };
+  }
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// The server's and `npx hookline worker`'s dispatcher: one per database handle.
+const dispatchers = new WeakMap<DatabaseHandle, DispatchWorker>();
+
+function dispatcherFor(handle: DatabaseHandle): DispatchWorker {
+  let dispatcher = dispatchers.get(handle);
+  if (!dispatcher) {
+    dispatcher = new DispatchWorker(handle);
+    dispatchers.set(handle, dispatcher);
+  }
+  return dispatcher;
+}
+
+/** For app/worker/tasks.server.ts: the dispatch tasks, bound to whichever handle the loop runs with. */
+export function dispatchWorkerTasks(): WorkerTask[] {
+  const names = ["dispatch-forward", "dispatch-plan", "dispatch-send"];
+  return names.map((name, index) => {
+    const intervalMs = [500, 500, 250][index]!;
+    return {
+      name,
+      intervalMs,
+      run: (handle: DatabaseHandle) => dispatcherFor(handle).workerTasks()[index]!.run(handle),
+    };
+  });
+}

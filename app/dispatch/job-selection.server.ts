@@ -1,0 +1,151 @@
+// Which events a dispatch job sends, as SQL on the Event table: the shared event filter
+// (app/events/event-filter.ts), frozen at the job's creation time, plus the outage
+// recovery and "retry failed since T" conditions on the target's past attempts. The
+// same conditions count the job up front and plan it chunk by chunk, so the count
+// shown before confirming is the number of events sent.
+import type { DatabaseHandle } from "~/db/prisma.server";
+import { parseEventFilter, type EventFilter } from "~/events/event-filter";
+import { eventFilterConditions, whereClause } from "~/events/event-query.server";
+import { Prisma } from "~/generated/sqlite/client";
+import type { JobOrder } from "./dispatch-status";
+
+export interface JobSelection {
+  kind: string;
+  targetId: string;
+  filter: string | null;
+  eventIds: string | null;
+  order: string;
+  onlyUndelivered: boolean;
+  includeNeverSent: boolean;
+  since: Date | null;
+  createdAt: Date;
+}
+
+/** A filter as stored on a job: the event list's names, dates as ISO strings. */
+export function storeFilter(filter: Partial<EventFilter>): string {
+  return JSON.stringify({
+    type: filter.type ?? [],
+    outcome: filter.outcome,
+    source: filter.source,
+    resource: filter.resource,
+    q: filter.q,
+    from: filter.from?.toISOString(),
+    to: filter.to?.toISOString(),
+  });
+}
+
+export function readFilter(stored: string | null): EventFilter | null {
+  if (!stored) return null;
+  const parsed = parseEventFilter(JSON.parse(stored));
+  if (!parsed.ok) throw new Error(`Stored job filter no longer parses: ${parsed.message}`);
+  return parsed.value;
+}
+
+export function readEventIds(stored: string | null): string[] | null {
+  if (!stored) return null;
+  const value = JSON.parse(stored) as unknown;
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : null;
+}
+
+export function selectionConditions(handle: DatabaseHandle, job: JobSelection): Prisma.Sql[] {
+  const conditions = eventFilterConditions(handle.provider, readFilter(job.filter) ?? {});
+  // The selection is what existed when the job was made; later events are auto-forward's.
+  conditions.push(Prisma.sql`e."firstReceivedAt" <= ${job.createdAt}`);
+  const attempts = (extra: Prisma.Sql) =>
+    Prisma.sql`SELECT 1 FROM "DispatchAttempt" a WHERE a."eventId" = e."id" AND a."targetId" = ${job.targetId} ${extra}`;
+  if (job.kind === "retry" && job.since) {
+    conditions.push(Prisma.sql`EXISTS (${attempts(Prisma.sql`AND a."ok" = FALSE AND a."sentAt" >= ${job.since}`)})`);
+    conditions.push(Prisma.sql`NOT EXISTS (${attempts(Prisma.sql`AND a."ok" = TRUE AND a."sentAt" >= ${job.since}`)})`);
+  }
+  if (job.onlyUndelivered) {
+    conditions.push(Prisma.sql`NOT EXISTS (${attempts(Prisma.sql`AND a."ok" = TRUE`)})`);
+    if (!job.includeNeverSent) conditions.push(Prisma.sql`EXISTS (${attempts(Prisma.empty)})`);
+  }
+  return conditions;
+}
+
+/** How many events the job will send (explicit ids that no longer exist are not counted). */
+export async function countSelection(handle: DatabaseHandle, job: JobSelection): Promise<number> {
+  const ids = readEventIds(job.eventIds);
+  if (ids) {
+    let total = 0;
+    for (let i = 0; i < ids.length; i += 500) {
+      total += await handle.db.event.count({ where: { id: { in: ids.slice(i, i + 500) } } });
+    }
+    return total;
+  }
+  const [row] = await handle.db.$queryRaw<{ count: bigint | number }[]>`
+    SELECT COUNT(*) AS "count" FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
+    ${whereClause(selectionConditions(handle, job))}`;
+  return Number(row?.count ?? 0);
+}
+
+/** What planning needs of an event: its place in the order and the resource it is about. */
+export interface SelectedEvent {
+  id: string;
+  timestampMs: bigint;
+  firstReceivedAt: Date;
+  resourceType: string | null;
+  resourceId: string | null;
+}
+
+export interface SelectionCursor {
+  key: string;
+  id: string;
+}
+
+function orderColumn(order: string): Prisma.Sql {
+  return (order as JobOrder) === "received" ? Prisma.sql`e."firstReceivedAt"` : Prisma.sql`e."timestampMs"`;
+}
+
+export function cursorOf(order: string, event: SelectedEvent): SelectionCursor {
+  return {
+    key: (order as JobOrder) === "received" ? String(event.firstReceivedAt.getTime()) : String(event.timestampMs),
+    id: event.id,
+  };
+}
+
+/**
+ * The next `limit` events after `cursor`, in the job's order: envelope timestamp by
+ * default (DESIGN.md: envelope timestamp, then time received; ids are time-ordered
+ * by arrival, so `id` is the tie-breaker), or arrival order.
+ */
+export async function selectChunk(
+  handle: DatabaseHandle,
+  job: JobSelection,
+  cursor: SelectionCursor | null,
+  limit: number,
+): Promise<SelectedEvent[]> {
+  const column = orderColumn(job.order);
+  const conditions = selectionConditions(handle, job);
+  if (cursor) {
+    const key = job.order === "received" ? new Date(Number(cursor.key)) : BigInt(cursor.key);
+    conditions.push(Prisma.sql`(${column} > ${key} OR (${column} = ${key} AND e."id" > ${cursor.id}))`);
+  }
+  return handle.db.$queryRaw<SelectedEvent[]>`
+    SELECT e."id", e."timestampMs", e."firstReceivedAt", e."resourceType", e."resourceId"
+    FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
+    ${whereClause(conditions)}
+    ORDER BY ${column} ASC, e."id" ASC
+    LIMIT ${limit}`;
+}
+
+/** Explicit ids, in the job's order (bounded: the API takes at most MAX_EVENT_IDS). */
+export async function selectExplicit(handle: DatabaseHandle, job: JobSelection, ids: string[]): Promise<SelectedEvent[]> {
+  const rows: SelectedEvent[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    rows.push(
+      ...(await handle.db.event.findMany({
+        where: { id: { in: ids.slice(i, i + 500) } },
+        select: { id: true, timestampMs: true, firstReceivedAt: true, resourceType: true, resourceId: true },
+      })),
+    );
+  }
+  const key = (e: SelectedEvent) => (job.order === "received" ? BigInt(e.firstReceivedAt.getTime()) : BigInt(e.timestampMs));
+  return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Events about the same resource are sent one after another; others may overtake each other. */
+export function orderKeyOf(event: Pick<SelectedEvent, "id" | "resourceType" | "resourceId">): string {
+  return event.resourceType && event.resourceId ? `${event.resourceType}:${event.resourceId}` : `event:${event.id}`;
+}

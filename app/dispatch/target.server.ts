@@ -1,0 +1,129 @@
+// The Target table: forwarding destinations. Their `whsec_` secret and extra headers
+// (which often carry an API key) are stored sealed with HOOKLINE_ENCRYPTION_KEY;
+// reads give header names only, and the secret never leaves after creation.
+import { Webhook } from "svix";
+
+import type { Db } from "~/db/prisma.server";
+import type { Target } from "~/generated/sqlite/client";
+import { decryptSecret, encryptSecret } from "~/secrets/encryption.server";
+import { DispatchNotFoundError } from "./dispatch-errors";
+
+export type TargetRow = Target;
+
+/** The target as the API and pages show it (never the secret or header values). */
+export interface ApiTarget {
+  id: string;
+  name: string;
+  url: string;
+  eventTypes: string[];
+  autoForward: boolean;
+  enabled: boolean;
+  timeoutMs: number;
+  maxPerSecond: number | null;
+  concurrency: number;
+  headerNames: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toApiTarget(row: TargetRow): ApiTarget {
+  return {
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    eventTypes: parseEventTypes(row.eventTypes),
+    autoForward: row.autoForward,
+    enabled: row.enabled,
+    timeoutMs: row.timeoutMs,
+    maxPerSecond: row.maxPerSecond,
+    concurrency: row.concurrency,
+    headerNames: Object.keys(openHeaders(row.headers)),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function parseEventTypes(stored: string): string[] {
+  try {
+    const value = JSON.parse(stored) as unknown;
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+export function sealHeaders(headers: Record<string, string>): string {
+  return Object.keys(headers).length ? encryptSecret(JSON.stringify(headers)) : "{}";
+}
+
+/** Extra headers in plaintext, for sending only. */
+export function openHeaders(stored: string): Record<string, string> {
+  if (!stored || stored === "{}") return {};
+  const text = stored.startsWith("v1:") ? decryptSecret(stored) : stored;
+  const value = JSON.parse(text) as unknown;
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, string>) : {};
+}
+
+export function sealTargetSecret(secret: string): string {
+  return encryptSecret(secret);
+}
+
+/** The signer for a target's stored secret. */
+export function targetWebhook(row: Pick<TargetRow, "secretEncrypted">): Webhook {
+  return new Webhook(decryptSecret(row.secretEncrypted));
+}
+
+/** A live (not deleted) target, or DispatchNotFoundError. */
+export async function requireTarget(db: Db, id: string): Promise<TargetRow> {
+  const row = await db.target.findFirst({ where: { id, deletedAt: null } });
+  if (!row) throw new DispatchNotFoundError(`No target with id "${id}".`);
+  return row;
+}
+
+export async function listTargets(db: Db): Promise<TargetRow[]> {
+  return db.target.findMany({ where: { deletedAt: null }, orderBy: [{ name: "asc" }, { createdAt: "asc" }] });
+}
+
+export interface TargetStats {
+  /** Attempts in the last 24 hours. */
+  attempts: number;
+  succeeded: number;
+  /** succeeded / attempts, or null without attempts. */
+  successRate: number | null;
+  failures: number;
+  /** Tasks waiting to be sent or in flight (auto-forward and replays). */
+  backlog: number;
+  /** Of the backlog, those waiting for a retry. */
+  retrying: number;
+  lastAttemptAt: string | null;
+}
+
+export const STATS_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export async function targetStats(db: Db, targetIds: string[], now = new Date()): Promise<Map<string, TargetStats>> {
+  const since = new Date(now.getTime() - STATS_WINDOW_MS);
+  const result = new Map<string, TargetStats>();
+  if (targetIds.length === 0) return result;
+  const [attempts, okAttempts, backlog, retrying, last] = await Promise.all([
+    db.dispatchAttempt.groupBy({ by: ["targetId"], where: { targetId: { in: targetIds }, sentAt: { gte: since } }, _count: { _all: true } }),
+    db.dispatchAttempt.groupBy({ by: ["targetId"], where: { targetId: { in: targetIds }, sentAt: { gte: since }, ok: true }, _count: { _all: true } }),
+    db.dispatchTask.groupBy({ by: ["targetId"], where: { targetId: { in: targetIds }, status: { in: ["pending", "sending"] } }, _count: { _all: true } }),
+    db.dispatchTask.groupBy({ by: ["targetId"], where: { targetId: { in: targetIds }, status: "pending", attempts: { gt: 0 } }, _count: { _all: true } }),
+    db.dispatchAttempt.groupBy({ by: ["targetId"], where: { targetId: { in: targetIds } }, _max: { sentAt: true } }),
+  ]);
+  const count = (rows: { targetId: string; _count: { _all: number } }[], id: string) => rows.find((r) => r.targetId === id)?._count._all ?? 0;
+  for (const id of targetIds) {
+    const total = count(attempts, id);
+    const succeeded = count(okAttempts, id);
+    result.set(id, {
+      attempts: total,
+      succeeded,
+      successRate: total ? succeeded / total : null,
+      failures: total - succeeded,
+      backlog: count(backlog, id),
+      retrying: count(retrying, id),
+      lastAttemptAt: last.find((r) => r.targetId === id)?._max.sentAt?.toISOString() ?? null,
+    });
+  }
+  return result;
+}
