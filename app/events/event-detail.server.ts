@@ -3,6 +3,7 @@
 // its svix-id, the payload diff for `*.updated`, and its dispatch attempts.
 // Framework-free: the route, the API and the tests call the same functions.
 import type { DatabaseHandle } from "~/db/prisma.server";
+import { parseStoredHeaders } from "~/deliveries/stored-headers";
 import type { Role } from "~/auth/roles";
 import { loadEventPayloads } from "./event-payload.server";
 import { getEventRow, toApiEvent, type ApiEvent, type EventRow } from "./event-query.server";
@@ -170,21 +171,6 @@ export function hexDump(bytes: Uint8Array): string[] {
     lines.push(`${offset.toString(16).padStart(8, "0")}  ${hex.padEnd(47)}  |${ascii}|`);
   }
   return lines;
-}
-
-function parseStoredHeaders(stored: string): [string, string][] {
-  try {
-    const value = JSON.parse(stored) as unknown;
-    if (Array.isArray(value)) {
-      return value.filter((pair): pair is [string, string] => Array.isArray(pair) && pair.length === 2).map(([k, v]) => [String(k), String(v)]);
-    }
-    if (value && typeof value === "object") {
-      return Object.entries(value).flatMap(([name, v]) => (Array.isArray(v) ? v.map((item) => [name, String(item)] as [string, string]) : [[name, String(v)] as [string, string]]));
-    }
-  } catch {
-    // fall through: an unreadable header column shows as no headers
-  }
-  return [];
 }
 
 /**
