@@ -21,6 +21,8 @@ const EnvSchema = z.object({
   HOOKLINE_ADMIN_PASSWORD: z.string().min(8).optional(),
   HOOKLINE_MAX_BODY_BYTES: positiveInt(1024 * 1024),
   HOOKLINE_RETENTION_DAYS: positiveInt(30),
+  HOOKLINE_UNVERIFIED_PER_MINUTE: positiveInt(600),
+  HOOKLINE_UNVERIFIED_MAX_BYTES: positiveInt(256 * 1024 * 1024),
   HOOKLINE_DATA_DIR: z.string().default("./data"),
 });
 

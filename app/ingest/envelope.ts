@@ -20,6 +20,30 @@ export type EnvelopeResult =
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
+ * Clerk's payloads are a handful of levels deep. Anything past this is refused as
+ * malformed, because every later step that walks a payload (search, diffs, the JSON
+ * tree on the event page) would otherwise recurse that deep.
+ */
+export const MAX_JSON_DEPTH = 200;
+
+/** The nesting depth of a parsed JSON value, without recursion, stopping past `limit`. */
+export function jsonDepth(value: unknown, limit = MAX_JSON_DEPTH): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === "object") stack.push([child, level]);
+    }
+  }
+  return deepest;
+}
+
+/**
  * NOTE: Clerk's docs give `timestamp` in milliseconds, but some official examples use
  * 10-digit seconds. A value below 10^12 is read as seconds; the original stays in
  * the raw body.
@@ -40,6 +64,9 @@ export function parseEnvelope(body: Uint8Array, fallbackTimestampMs: number): En
     json = JSON.parse(text);
   } catch (error) {
     return { ok: false, detail: `Body is not JSON: ${(error as Error).message.slice(0, 200)}` };
+  }
+  if (jsonDepth(json) > MAX_JSON_DEPTH) {
+    return { ok: false, detail: `JSON is nested more than ${MAX_JSON_DEPTH} levels deep` };
   }
   const parsed = EnvelopeSchema.safeParse(json);
   if (!parsed.success) {

@@ -13,6 +13,7 @@ import { parseEnvelope } from "./envelope";
 import { OUTCOME_STATUS, type Outcome } from "./outcomes";
 import { verifySignature } from "./signature.server";
 import type { SqliteGroupCommit } from "./sqlite-group-commit.server";
+import type { UnverifiedGuard } from "./unverified-guard.server";
 
 export interface IngestRequest {
   sourceSlug: string;
@@ -29,9 +30,11 @@ export interface IngestRequest {
 }
 
 export interface IngestResult {
-  outcome: Outcome;
+  /** `rate_limited`: an unverified delivery over its address's limit, answered 429 and not stored. */
+  outcome: Outcome | "rate_limited";
   status: number;
-  deliveryId: string;
+  /** Null only when rate limited. */
+  deliveryId: string | null;
   eventId: string | null;
   detail: string | null;
 }
@@ -53,6 +56,8 @@ export interface IngestDependencies {
   maxBodyBytes: number;
   /** SQLite: batch deliveries into shared transactions (sqlite-group-commit.server.ts). */
   groupCommit?: SqliteGroupCommit;
+  /** Rate limit and storage cap for deliveries that fail verification. */
+  unverified?: UnverifiedGuard;
 }
 
 /** The header's value, accepting the Standard Webhooks `webhook-*` names as svix does. */
@@ -88,7 +93,27 @@ export async function ingestDelivery(deps: IngestDependencies, request: IngestRe
 
   const reject = async (sourceId: string | null, outcome: Outcome, detail: string): Promise<IngestResult> => {
     const status = OUTCOME_STATUS[outcome];
-    const row = { ...base, sourceId, outcome, outcomeDetail: detail, status };
+    const admission = deps.unverified ? await store(() => deps.unverified!.admit(request.remoteAddr, base.rawBody.length)) : "store";
+    if (admission === "refuse") {
+      return {
+        outcome: "rate_limited",
+        status: 429,
+        deliveryId: null,
+        eventId: null,
+        detail: `Too many unverified deliveries from this address (would have been ${outcome}); not stored. Retry later.`,
+      };
+    }
+    const row =
+      admission === "store"
+        ? { ...base, sourceId, outcome, outcomeDetail: detail, status }
+        : {
+            ...base,
+            rawBody: new Uint8Array(0) as Uint8Array<ArrayBuffer>,
+            sourceId,
+            outcome,
+            outcomeDetail: `${detail} (body not kept: the storage cap for unverified deliveries, HOOKLINE_UNVERIFIED_MAX_BYTES, is reached)`,
+            status,
+          };
     await store(async () => {
       if (deps.groupCommit) await deps.groupCommit.storeRejected(row);
       else await deps.db.delivery.create({ data: row, select: { id: true } });

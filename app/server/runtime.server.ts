@@ -8,6 +8,7 @@ import { createDatabase, database, type DatabaseHandle } from "~/db/prisma.serve
 import type { IngestDependencies } from "~/ingest/ingest.server";
 import { parseSecretList } from "~/ingest/signature.server";
 import { SqliteGroupCommit } from "~/ingest/sqlite-group-commit.server";
+import { UnverifiedGuard, type UnverifiedLimits } from "~/ingest/unverified-guard.server";
 import { logger } from "~/observability/logger.server";
 import { ensureDefaultSource, SourceResolver } from "~/sources/sources.server";
 
@@ -22,6 +23,8 @@ export interface RuntimeOptions {
   database?: DatabaseHandle;
   defaultSecrets: () => string[];
   maxBodyBytes: number;
+  /** Limits for deliveries that fail verification; none in tests unless given. */
+  unverified?: UnverifiedLimits;
   admin?: { email?: string; password?: string };
 }
 
@@ -38,6 +41,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       sources: new SourceResolver(handle.db, options.defaultSecrets),
       maxBodyBytes: options.maxBodyBytes,
       groupCommit: handle.withSqlite ? new SqliteGroupCommit(handle.withSqlite.bind(handle)) : undefined,
+      unverified: options.unverified ? new UnverifiedGuard(handle.db, options.unverified) : undefined,
     },
   };
 }
@@ -53,6 +57,7 @@ export function runtime(): Promise<Runtime> {
       database: database(),
       defaultSecrets: () => parseSecretList(env().CLERK_WEBHOOK_SIGNING_SECRET),
       maxBodyBytes: config.HOOKLINE_MAX_BODY_BYTES,
+      unverified: { perMinute: config.HOOKLINE_UNVERIFIED_PER_MINUTE, maxBytes: config.HOOKLINE_UNVERIFIED_MAX_BYTES },
       admin: { email: config.HOOKLINE_ADMIN_EMAIL, password: config.HOOKLINE_ADMIN_PASSWORD },
     });
   })();

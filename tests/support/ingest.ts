@@ -8,10 +8,10 @@ export async function ingestSigned(
   secret: string,
   envelope: unknown,
   options: { msgId?: string; source?: string; receivedAt?: Date } = {},
-): Promise<IngestResult> {
+): Promise<IngestResult & { deliveryId: string }> {
   const body = Buffer.from(JSON.stringify(envelope));
   const headers = signedHeaders(secret, body, { msgId: options.msgId });
-  return ingestDelivery(deps, {
+  const result = await ingestDelivery(deps, {
     sourceSlug: options.source ?? "clerk",
     body,
     size: body.length,
@@ -21,4 +21,6 @@ export async function ingestSigned(
     requestId: null,
     receivedAt: options.receivedAt,
   });
+  if (result.deliveryId === null) throw new Error(`Delivery was not stored: ${result.detail}`);
+  return { ...result, deliveryId: result.deliveryId };
 }

@@ -3,6 +3,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
+import type { UnverifiedLimits } from "~/ingest/unverified-guard.server";
 import { createRequestListener } from "~/server/app.server";
 import { startRuntime, type Runtime } from "~/server/runtime.server";
 import { createTestDatabase, type TestDatabase, type TestProvider } from "./database";
@@ -16,7 +17,7 @@ export interface TestServer {
 
 export async function startTestServer(
   provider: TestProvider,
-  options: { secrets?: string[]; maxBodyBytes?: number } = {},
+  options: { secrets?: string[]; maxBodyBytes?: number; unverified?: UnverifiedLimits } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(provider);
   const secrets = options.secrets ?? [];
@@ -25,6 +26,7 @@ export async function startTestServer(
     database,
     defaultSecrets: () => secrets,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    unverified: options.unverified,
   });
   const server = http.createServer(createRequestListener({ runtime }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,0 +1,63 @@
+// Deliveries that fail verification are kept (they are how a wrong secret is found),
+// but an attacker can send them for free. Two limits stop a flood from filling the
+// disk; verified deliveries are never limited (Svix sends bursts from few addresses):
+// - a token bucket per remote address: past it the request is answered 429 and not
+//   stored (Svix retries 429, so a misconfigured secret loses nothing);
+// - a cap on the bytes of unverified bodies kept: past it the delivery row is still
+//   written, with its headers and outcome, but without the body.
+import type { Db } from "~/db/prisma.server";
+
+export interface UnverifiedLimits {
+  /** Unverified deliveries stored per remote address per minute (burst: the same number). */
+  perMinute: number;
+  /** Total bytes of unverified bodies kept. */
+  maxBytes: number;
+}
+
+export type Admission = "store" | "store-without-body" | "refuse";
+
+export class UnverifiedGuard {
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  #storedBytes: number | null = null;
+  #loading: Promise<number> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly limits: UnverifiedLimits,
+  ) {}
+
+  async admit(remoteAddr: string | null, bodyBytes: number, now = Date.now()): Promise<Admission> {
+    if (!this.#take(remoteAddr ?? "unknown", now)) return "refuse";
+    const stored = await this.#bytes();
+    if (stored + bodyBytes > this.limits.maxBytes) return "store-without-body";
+    this.#storedBytes = stored + bodyBytes;
+    return "store";
+  }
+
+  #take(key: string, now: number): boolean {
+    const rate = this.limits.perMinute / 60_000;
+    const bucket = this.#buckets.get(key) ?? { tokens: this.limits.perMinute, at: now };
+    bucket.tokens = Math.min(this.limits.perMinute, bucket.tokens + (now - bucket.at) * rate);
+    bucket.at = now;
+    if (this.#buckets.size > 100_000) this.#buckets.clear();
+    this.#buckets.set(key, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  /** Bytes already kept, read once from the database and then counted here (retention frees them). */
+  async #bytes(): Promise<number> {
+    if (this.#storedBytes !== null) return this.#storedBytes;
+    this.#loading ??= this.db.delivery
+      .aggregate({ where: { eventId: null }, _sum: { size: true } })
+      .then((r) => (this.#storedBytes = Math.min(r._sum.size ?? 0, Number.MAX_SAFE_INTEGER)));
+    return this.#loading;
+  }
+
+  /** After retention has pruned, count again. */
+  forget() {
+    this.#storedBytes = null;
+    this.#loading = null;
+  }
+}
