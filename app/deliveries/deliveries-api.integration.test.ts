@@ -33,8 +33,9 @@ describe.each(PROVIDERS)("deliveries API and pages (%s)", (provider) => {
       requestId: "req-1",
       receivedAt,
     });
+    if (result.deliveryId === null) throw new Error(`not stored: ${result.detail}`);
     stored.push({ id: result.deliveryId, outcome: result.outcome, source, receivedAt });
-    return result;
+    return { ...result, deliveryId: result.deliveryId };
   }
 
   async function api(query: string, authorization: string | null = viewerToken) {

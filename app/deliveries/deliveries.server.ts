@@ -233,6 +233,6 @@ export async function getDeliveryDetail(db: Db, id: string, options: { role: Rol
     envelopeType,
     body: view,
     event: row.event ? { id: row.event.id, type: row.event.type, verifiedOutsideTolerance: Boolean(row.event.verifiedOutsideTolerance) } : null,
-    reverifyBlocker: reverifyBlocker(row),
+    reverifyBlocker: reverifyBlocker({ ...row, truncated: Boolean(row.truncated) }),
   };
 }

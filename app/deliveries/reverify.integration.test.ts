@@ -7,7 +7,7 @@ import { PROVIDERS } from "../../tests/support/database";
 import { setupRouteTest, type RouteTestContext } from "../../tests/support/routes";
 import { envelope, newMsgId, newSecret, signedHeaders } from "../../tests/support/svix";
 import { getEventRow, toApiEvent } from "~/events/event-query.server";
-import { ingestDelivery, type IngestDependencies } from "~/ingest/ingest.server";
+import { ingestDelivery, type IngestDependencies, type IngestResult } from "~/ingest/ingest.server";
 import { action as deliveryAction, loader as deliveryLoader } from "~/routes/deliveries.$id";
 import { action as deliveriesAction } from "~/routes/deliveries._index";
 import { createSource, setSourceSecrets, SourceResolver } from "~/sources/sources.server";
@@ -15,6 +15,12 @@ import { reverifyDelivery, reverifyFailedDeliveries } from "./reverify.server";
 
 const RIGHT = newSecret();
 const WRONG = newSecret();
+
+/** Every delivery in these tests is stored (no rate limit is configured). */
+function stored(result: IngestResult): IngestResult & { deliveryId: string } {
+  if (result.deliveryId === null) throw new Error(`not stored: ${result.detail}`);
+  return { ...result, deliveryId: result.deliveryId };
+}
 
 function userBody(type: string, id: string, extra: Record<string, unknown> = {}) {
   return JSON.stringify(envelope(type, { id, object: "user", first_name: "Jane", ...extra }));
@@ -29,7 +35,7 @@ describe.each(PROVIDERS)("re-verification (%s)", (provider) => {
   /** Posts through the real ingest function, signed with `secret`, to `source`. */
   async function deliver(source: string, secret: string, body: string, options: { msgId?: string; signedAt?: Date; receivedAt?: Date } = {}) {
     const headers = signedHeaders(secret, body, { msgId: options.msgId, timestamp: options.signedAt });
-    return ingestDelivery(ingest, {
+    return stored(await ingestDelivery(ingest, {
       sourceSlug: source,
       body: Buffer.from(body),
       size: Buffer.byteLength(body),
@@ -38,7 +44,7 @@ describe.each(PROVIDERS)("re-verification (%s)", (provider) => {
       remoteAddr: "10.0.0.7",
       requestId: "req-test",
       receivedAt: options.receivedAt,
-    });
+    }));
   }
 
   beforeAll(async () => {
@@ -125,15 +131,17 @@ describe.each(PROVIDERS)("re-verification (%s)", (provider) => {
     const second = await deliver("staging", RIGHT, retried, { msgId });
     const other = await deliver("staging", RIGHT, userBody("user.created", "user_other"));
     const forged = await deliver("staging", newSecret(), userBody("user.deleted", "user_forged"));
-    const noHeaders = await ingestDelivery(ingest, {
-      sourceSlug: "staging",
-      body: Buffer.from("{}"),
-      size: 2,
-      tooLarge: false,
-      headers: [["content-type", "application/json"]],
-      remoteAddr: null,
-      requestId: null,
-    });
+    const noHeaders = stored(
+      await ingestDelivery(ingest, {
+        sourceSlug: "staging",
+        body: Buffer.from("{}"),
+        size: 2,
+        tooLarge: false,
+        headers: [["content-type", "application/json"]],
+        remoteAddr: null,
+        requestId: null,
+      }),
+    );
     expect([first, second, other, forged].map((r) => r.outcome)).toEqual(Array(4).fill("invalid_signature"));
     expect(noHeaders.outcome).toBe("missing_headers");
 
@@ -173,7 +181,7 @@ describe.each(PROVIDERS)("re-verification (%s)", (provider) => {
     const result = await reverifyDelivery(reverifyDeps(), before.deliveryId, { actor: "ops" });
     expect(result.status).toBe("verified");
     const delivery = await db().delivery.findUniqueOrThrow({ where: { id: before.deliveryId }, include: { source: true } });
-    expect(delivery.source?.slug).toBe("prod-eu");
+    expect((delivery as typeof delivery & { source: { slug: string } | null }).source?.slug).toBe("prod-eu");
     expect(delivery.outcomeDetail).toMatch(/was unknown_source/);
   });
 

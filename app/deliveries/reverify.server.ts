@@ -50,10 +50,14 @@ interface StoredDelivery {
 }
 
 /** Why this delivery cannot be re-verified, or null when it can. */
-export function reverifyBlocker(delivery: Pick<StoredDelivery, "outcome" | "eventId" | "truncated">): string | null {
+export function reverifyBlocker(
+  delivery: Pick<StoredDelivery, "outcome" | "eventId" | "truncated"> & { size: number; rawBody: Uint8Array },
+): string | null {
   if (delivery.eventId) return "It already belongs to an event.";
   if (delivery.outcome === "missing_headers") return "It arrived without the Svix headers, so there is no signature to check.";
   if (delivery.truncated || delivery.outcome === "body_too_large") return "Only the first 64 KiB of its body were kept, so its signature cannot be checked.";
+  // The cap on unverified bodies (HOOKLINE_UNVERIFIED_MAX_BYTES) keeps the row but not the bytes.
+  if (delivery.rawBody.length === 0 && delivery.size > 0) return "Its body was not kept (the storage cap for unverified deliveries was reached), so its signature cannot be checked.";
   if (!REVERIFIABLE_OUTCOMES.includes(delivery.outcome as Outcome)) return `Outcome ${delivery.outcome} cannot be re-verified.`;
   return null;
 }
