@@ -3,6 +3,7 @@ import { Form, NavLink } from "@remix-run/react";
 const NAV = [
   { to: "/events", label: "Events" },
   { to: "/deliveries", label: "Deliveries" },
+  { to: "/settings", label: "Settings" },
 ];
 
 export function AppShell({
