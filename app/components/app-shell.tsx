@@ -3,6 +3,7 @@ import { Form, NavLink } from "@remix-run/react";
 const NAV = [
   { to: "/events", label: "Events" },
   { to: "/deliveries", label: "Deliveries" },
+  { to: "/billing", label: "Billing" },
   { to: "/settings", label: "Settings" },
 ];
 
@@ -39,6 +40,19 @@ export function AppShell({
           <div className="ml-auto flex items-center gap-3 text-sm">
             {account ? (
               <>
+                {/* One box for any Clerk id, email or svix-id: /search goes straight to the page that answers it. */}
+                <Form method="get" action="/search" role="search" className="hidden md:block">
+                  <label htmlFor="header-search" className="sr-only">
+                    Search by id, email or svix-id
+                  </label>
+                  <input
+                    id="header-search"
+                    name="q"
+                    type="search"
+                    placeholder="user_…, org_…, email, msg_…"
+                    className="w-56 rounded-md border border-slate-300 bg-slate-50 px-2.5 py-1 font-mono text-xs placeholder:font-sans focus:border-indigo-500 focus:bg-white focus:outline-none focus:ring-1 focus:ring-indigo-500 lg:w-72"
+                  />
+                </Form>
                 <span className="text-slate-600">
                   {account.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">{account.role}</span>
                 </span>
