@@ -158,6 +158,8 @@ describe.each(PROVIDERS)("events JSON API (%s)", (provider) => {
   it("filters by repeated types and user.* groups, outcome, source, resource, text and time", async () => {
     expect((await list("type=user.*&limit=500")).events.map((e) => e.type).sort()).toEqual(["user.created", "user.created", "user.updated", "user.updated"]);
     expect((await list("type=organization.created&type=email.created")).events.map((e) => e.id).sort()).toEqual([ids.orgCreated, ids.email].sort());
+    expect((await list("type=organization.*&type=nosuch.*")).events.map((e) => e.id).sort()).toEqual([ids.orgCreated, ids.dup].sort());
+    expect((await list("type=nosuch.*")).events).toEqual([]);
     const duplicates = await list("outcome=duplicate");
     expect(duplicates.events.map((e) => [e.id, e.deliveryCount])).toEqual([[ids.dup, 2]]);
     expect((await list("source=dev")).events.map((e) => e.id)).toEqual([ids.dev]);

@@ -5,8 +5,8 @@ import { hasRole, type Role } from "~/auth/roles";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { eventFilterToSearchParams, type EventFilter } from "./event-filter";
 import { parseEventListPage } from "./event-list-params";
-import { countEvents, InvalidCursorError, listEvents, type ApiEvent } from "./event-query.server";
-import { countEventsByType, type TypeCounts } from "./event-type-counts.server";
+import { InvalidCursorError, listEvents, type ApiEvent } from "./event-query.server";
+import { countEventsByType, totalForTypes, type TypeCounts } from "./event-type-counts.server";
 
 export interface EventListSource {
   slug: string;
@@ -54,11 +54,13 @@ export async function loadEventListPage(
     if (error instanceof InvalidCursorError) return { ok: false, parameter: "cursor", message: error.message, sources };
     throw error;
   }
-  const replayCount = hasRole(options.role, "operator") ? countEvents(handle, query.filter) : null;
-  // Unhandled rejections of streamed promises would crash the process; the page shows them.
-  replayCount?.catch(() => undefined);
   const typeCounts = countEventsByType(handle, query.filter);
+  // The counts per type are under every filter but the type, so the filter's total is
+  // their sum over the selected types: no second COUNT(*).
+  const replayCount = hasRole(options.role, "operator") ? typeCounts.then((counts) => totalForTypes(counts, query.filter.type)) : null;
+  // Unhandled rejections of streamed promises would crash the process; the page shows them.
   typeCounts.catch(() => undefined);
+  replayCount?.catch(() => undefined);
   return {
     ok: true,
     events: page.events,

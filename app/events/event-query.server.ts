@@ -91,6 +91,38 @@ function typeCondition(patterns: string[]): Prisma.Sql | null {
   return Prisma.sql`(${Prisma.join(parts, " OR ")})`;
 }
 
+/**
+ * `user.*` → the exact types stored under that prefix, found with a loose index scan
+ * (one seek on the type index per distinct type, so a handful of seeks). With an IN
+ * list both SQLite and Postgres walk (type, timestampMs, id) per type and stop after
+ * one page; with a range condition they sort every matching row first (~250 ms for
+ * `user.*` at a million events on SQLite). A prefix with no stored type stays a range,
+ * which matches nothing.
+ */
+export async function resolveTypePatterns<F extends Partial<EventFilter>>(handle: DatabaseHandle, filter: F): Promise<F> {
+  const patterns = filter.type ?? [];
+  if (patterns.includes("*") || !patterns.some((p) => p.endsWith(".*"))) return filter;
+  const resolved = new Set<string>();
+  for (const pattern of patterns) {
+    if (!pattern.endsWith(".*")) {
+      resolved.add(pattern);
+      continue;
+    }
+    const prefix = pattern.slice(0, -1);
+    const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    const rows = await handle.db.$queryRaw<{ type: string | null }[]>`
+      WITH RECURSIVE t("type") AS (
+        SELECT MIN(e."type") FROM "Event" e WHERE e."type" >= ${prefix} AND e."type" < ${upper}
+        UNION ALL
+        SELECT (SELECT MIN(e."type") FROM "Event" e WHERE e."type" > t."type" AND e."type" < ${upper}) FROM t WHERE t."type" IS NOT NULL
+      )
+      SELECT "type" FROM t WHERE "type" IS NOT NULL LIMIT 1000`;
+    if (rows.length === 0) resolved.add(pattern);
+    for (const row of rows) if (row.type) resolved.add(row.type);
+  }
+  return { ...filter, type: [...resolved] };
+}
+
 /** Any id: a user, organization, session, membership, subscription, payer or svix-id. */
 function resourceCondition(id: string): Prisma.Sql {
   return Prisma.sql`(e."resourceId" = ${id} OR e."userId" = ${id} OR e."organizationId" = ${id}
@@ -145,7 +177,7 @@ export async function listEvents(
   handle: DatabaseHandle,
   query: EventListQuery,
 ): Promise<{ events: ApiEvent[]; rows: EventRow[]; nextCursor: string | null }> {
-  const conditions = eventFilterConditions(handle.provider, query.filter);
+  const conditions = eventFilterConditions(handle.provider, await resolveTypePatterns(handle, query.filter));
   const column = query.sort === "received" ? Prisma.sql`e."firstReceivedAt"` : Prisma.sql`e."timestampMs"`;
   const descending = query.dir === "desc";
   if (query.cursor) {
@@ -180,7 +212,7 @@ export async function listEvents(
 export async function countEvents(handle: DatabaseHandle, filter: Partial<EventFilter>): Promise<number> {
   const [row] = await handle.db.$queryRaw<{ count: bigint | number }[]>`
     SELECT COUNT(*) AS "count" FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
-    ${whereClause(eventFilterConditions(handle.provider, filter))}`;
+    ${whereClause(eventFilterConditions(handle.provider, await resolveTypePatterns(handle, filter)))}`;
   return Number(row?.count ?? 0);
 }
 
