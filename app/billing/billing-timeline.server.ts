@@ -8,18 +8,14 @@
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { asArray, asObject, asString, type Json } from "~/lifecycle/lifecycle-event";
 import { listScopeEvents, loadEventData, toLifecycleEvent } from "~/lifecycle/lifecycle-query.server";
-import { buildBillingTimeline, type BillingEventInput, type BillingTimeline, type LinkReason } from "./billing-timeline";
+import { buildBillingTimeline, type BillingEventInput, type LinkReason, type LoadedBillingTimeline } from "./billing-timeline";
+
+export type { LoadedBillingTimeline } from "./billing-timeline";
 
 export const BILLING_RESOURCE_TYPES = ["subscription", "subscriptionItem", "paymentAttempt"] as const;
 /** A subscription rarely has more than a few hundred events; past this the page says it stopped. */
 export const MAX_TIMELINE_EVENTS = 5000;
 
-export interface LoadedBillingTimeline extends BillingTimeline {
-  /** More events exist than MAX_TIMELINE_EVENTS; the oldest ones are shown. */
-  truncated: boolean;
-  /** Billing events of the same payer that could not be tied to this subscription. */
-  unplacedPayerEvents: number;
-}
 
 /** Subscriptions the payer's events name (up to `limit`). */
 export async function payerSubscriptionIds(handle: DatabaseHandle, payerId: string, limit = 20): Promise<string[]> {

@@ -150,6 +150,14 @@ export interface BillingTimeline {
   events: BillingTimelineEvent[];
 }
 
+/** A timeline as loaded for a page or the API. */
+export interface LoadedBillingTimeline extends BillingTimeline {
+  /** More events exist than the loader's cap; the oldest ones are shown. */
+  truncated: boolean;
+  /** Billing events of the same payer that could not be tied to this subscription. */
+  unplacedPayerEvents: number;
+}
+
 interface StatusPoint {
   status: string;
   at: number;

@@ -2,22 +2,11 @@
 // recently active first, with its status as of its latest subscription event. Ids come
 // from the indexed `subscriptionId` column (so subscriptions known only from their items
 // are listed too, with status "unknown"); statuses are read only for the rows shown.
-import { z } from "zod";
-
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { asArray, asObject, asString, type Json } from "~/lifecycle/lifecycle-event";
 import { planName, subscriptionStatusFromEvent } from "~/lifecycle/event-summary";
 import { latestPerResource, loadEventData, type LatestResourceRow } from "~/lifecycle/lifecycle-query.server";
-import { SUBSCRIPTION_STATUSES } from "./billing-timeline";
-
-/** "unknown": only items or payments of the subscription are stored, never the subscription. */
-export const SUBSCRIPTION_FILTER_STATUSES = [...SUBSCRIPTION_STATUSES, "unknown"] as const;
-
-export const SubscriptionListQuerySchema = z.object({
-  status: z.enum(SUBSCRIPTION_FILTER_STATUSES, { message: `must be one of ${SUBSCRIPTION_FILTER_STATUSES.join(", ")}` }).optional(),
-  page: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(10_000).default(1),
-});
-export type SubscriptionListQuery = z.infer<typeof SubscriptionListQuerySchema>;
+import { STATUS_SCAN_LIMIT, type SubscriptionListQuery } from "./subscription-list-query";
 
 export interface SubscriptionListItem {
   subscriptionId: string;
@@ -30,8 +19,6 @@ export interface SubscriptionListItem {
 
 const PAGE_SIZE = 50;
 const BATCH = 200;
-/** With a status filter, the list looks at this many of the most recently active subscriptions. */
-export const STATUS_SCAN_LIMIT = 5000;
 
 interface Candidate {
   subscriptionId: string;

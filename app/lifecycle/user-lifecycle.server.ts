@@ -23,6 +23,7 @@ import type { TimelineQuery } from "./timeline-query";
 import {
   eventRef,
   reconstructUserState,
+  USER_HISTORY_LIMIT,
   summarizeMembership,
   summarizeSession,
   userFieldHistory,
@@ -33,8 +34,6 @@ import {
   type UserState,
 } from "./user-state";
 
-/** How many of the latest `user.*` events the state and field history read. */
-export const USER_HISTORY_LIMIT = 200;
 const RELATED_LIMIT = 500;
 const TERMINAL_SESSION_TYPES = ["session.ended", "session.removed", "session.revoked"];
 

@@ -17,6 +17,9 @@ import {
 } from "./lifecycle-event";
 import { displayName, primaryEmailOf, primaryPhoneOf } from "./event-summary";
 
+/** How many of the latest `user.*` events the state and field history read. */
+export const USER_HISTORY_LIMIT = 200;
+
 export interface EventRef {
   id: string;
   type: string;
