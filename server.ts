@@ -1,13 +1,12 @@
 // The production server: Express with the Remix handler, /healthz, the direct ingest
 // mount and (later) the dispatch worker loop. `npm start` builds first; `--dev` runs
 // Vite in middleware mode instead of the build.
-import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { env, EnvError } from "~/config/env.server";
 import { logger } from "~/observability/logger.server";
-import { createRequestListener, type AppOptions } from "~/server/app.server";
+import { createHttpServer, createRequestListener, type AppOptions } from "~/server/app.server";
 import { runtime } from "~/server/runtime.server";
 import { workerTasks } from "~/worker/tasks.server";
 import { startWorker, type Worker } from "~/worker/worker.server";
@@ -26,7 +25,7 @@ async function main() {
   } else {
     remix = { mode: "production", buildDir: path.join(root, "build") };
   }
-  const server = http.createServer(createRequestListener({ runtime: rt, remix }));
+  const server = createHttpServer(createRequestListener({ runtime: rt, remix }));
   server.listen(config.PORT, config.HOST, () => {
     logger.info("hookline listening", {
       url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`,
@@ -38,9 +37,6 @@ async function main() {
   // The worker loop runs here unless it runs as its own process (`npx hookline worker`).
   const worker: Worker | null = process.env.HOOKLINE_WORKER === "0" ? null : startWorker(rt.database, workerTasks());
 
-  // NOTE: a body trickled one byte a second must not hold a connection for minutes.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 20_000;
 
   const shutdown = (signal: string) => {
     logger.info("shutting down", { signal });

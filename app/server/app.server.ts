@@ -1,7 +1,7 @@
 // The Express application: request ids, the CSRF origin guard, /healthz, the direct
 // ingest mount, static assets and the Remix request handler.
 import crypto from "node:crypto";
-import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import http, { type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import path from "node:path";
 
 import { createRequestHandler } from "@remix-run/express";
@@ -47,9 +47,16 @@ export function createRequestListener(options: AppOptions): RequestListener {
   if (process.env.HOOKLINE_INGEST_VIA_REMIX === "1") return app;
   const ingest = createNodeIngestHandler(() => options.runtime.ingest);
   return (req, res) => {
-    const match = req.method === "POST" ? INGEST_PATH.exec(req.url ?? "") : null;
+    const match = INGEST_PATH.exec(req.url ?? "");
     if (!match) return app(req, res);
     assignRequestId(req, res);
+    if (req.method !== "POST") {
+      const body = JSON.stringify({ error: "method_not_allowed", detail: "Webhook deliveries are POST requests." });
+      res.writeHead(405, { allow: "POST", "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      res.end(req.method === "HEAD" ? undefined : body);
+      req.resume();
+      return;
+    }
     let source: string;
     try {
       source = decodeURIComponent(match[1]!);
@@ -59,6 +66,24 @@ export function createRequestListener(options: AppOptions): RequestListener {
     (req as IncomingMessage & { params?: Record<string, string> }).params = { source };
     void ingest(req, res);
   };
+}
+
+/**
+ * An HTTP server with Hookline's timeouts. NOTE: a body trickled one byte a second
+ * must not hold a connection for minutes (slowloris); Node answers 408 when the
+ * request takes longer than `requestTimeout`.
+ */
+export function createHttpServer(listener: RequestListener): http.Server {
+  const requestTimeout = Number(process.env.HOOKLINE_REQUEST_TIMEOUT_MS ?? 30_000);
+  return http.createServer(
+    {
+      requestTimeout,
+      headersTimeout: Math.min(20_000, requestTimeout),
+      connectionsCheckingInterval: Math.min(1_000, requestTimeout),
+      keepAliveTimeout: 5_000,
+    },
+    listener,
+  );
 }
 
 export function createApp({ runtime, remix }: AppOptions) {

@@ -1,10 +1,9 @@
 // A real HTTP server on 127.0.0.1 around the real Express app and a real database,
 // for integration tests of ingest and health (no Remix build needed).
-import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 import type { UnverifiedLimits } from "~/ingest/unverified-guard.server";
-import { createRequestListener } from "~/server/app.server";
+import { createHttpServer, createRequestListener } from "~/server/app.server";
 import { startRuntime, type Runtime } from "~/server/runtime.server";
 import { createTestDatabase, type TestDatabase, type TestProvider } from "./database";
 
@@ -28,7 +27,7 @@ export async function startTestServer(
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     unverified: options.unverified,
   });
-  const server = http.createServer(createRequestListener({ runtime }));
+  const server = createHttpServer(createRequestListener({ runtime }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
