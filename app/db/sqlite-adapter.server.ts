@@ -46,7 +46,7 @@ export const DEFAULT_PRAGMAS: SqlitePragmas = {
   // transaction; only an OS crash or power loss can lose the last commits.
   // Set HOOKLINE_SQLITE_SYNCHRONOUS=FULL for power-loss durability.
   synchronous: process.env.HOOKLINE_SQLITE_SYNCHRONOUS ?? "NORMAL",
-  busy_timeout: 5000,
+  busy_timeout: Number(process.env.HOOKLINE_SQLITE_BUSY_TIMEOUT_MS ?? 5000),
   foreign_keys: "ON",
 };
 
