@@ -354,7 +354,7 @@ export function buildBillingTimeline(input: {
     subject: input.subject,
     payer,
     subscriptionIds: [...subscriptionIds],
-    range: timeRange(ordered.map((entry) => entry.event.timestamp)),
+    range: timeRange(ordered.map((entry) => entry.event.timestamp), input.now),
     subscriptionLanes,
     itemLanes,
     payments,
@@ -377,12 +377,14 @@ function arrivedLate(ordered: LifecycleEvent[]): Set<string> {
   return late;
 }
 
-function timeRange(timestamps: number[]): BillingTimeline["range"] {
+function timeRange(timestamps: number[], now: number): BillingTimeline["range"] {
   if (timestamps.length === 0) return null;
   const start = Math.min(...timestamps);
   const last = Math.max(...timestamps);
-  // Room after the last event, so the periods still running show as running.
-  const end = last + Math.max((last - start) * 0.06, 3_600_000);
+  const span = Math.max(last - start, 3_600_000);
+  // Room after the last event, so the periods still running show as running; reach "now"
+  // when it is close enough not to squash the history.
+  const end = now > last && now - last <= span * 0.35 ? now + span * 0.03 : last + span * 0.06;
   return { start, end };
 }
 

@@ -14,6 +14,7 @@ const LANE_HEIGHT = 38;
 const BAR_HEIGHT = 20;
 const PAYMENT_ROW = 16;
 
+const TERMINAL_STATUSES = new Set(["ended", "abandoned", "expired"]);
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -210,13 +211,24 @@ function Period({ period, x, y, rangeEnd, now, lane }: { period: StatusPeriod; x
     .filter(Boolean)
     .join("\n");
   const dark = ["active", "past_due", "canceled"].includes(period.status);
+  // Statuses after which nothing more happens recede to a thin line, so the live ones stand out.
+  const over = TERMINAL_STATUSES.has(period.status);
+  const barY = over ? y + BAR_HEIGHT / 2 - 3 : y;
+  const barHeight = over ? 6 : BAR_HEIGHT;
+  const labelFits = width > color.label.length * 6.5 + 8;
   return (
     <a href={`/events/${period.startEvent.id}`} data-testid="status-period" data-status={period.status}>
       <title>{title}</title>
-      <rect x={x1} y={y} width={width} height={BAR_HEIGHT} rx={3} fill={color.fill} />
-      {period.inferred ? <rect x={x1} y={y} width={width} height={BAR_HEIGHT} rx={3} fill="url(#inferred-hatch)" /> : null}
-      {period.end === null ? <path d={`M ${x1 + width - 1} ${y + 4} l 6 6 l -6 6 z`} fill={color.fill} /> : null}
-      {width > color.label.length * 6.5 + 8 ? (
+      {/* A transparent full-height target keeps thin bars easy to hover and click. */}
+      <rect x={x1} y={y} width={width} height={BAR_HEIGHT} fill="transparent" />
+      <rect x={x1} y={barY} width={width} height={barHeight} rx={3} fill={color.fill} />
+      {period.inferred ? <rect x={x1} y={barY} width={width} height={barHeight} rx={3} fill="url(#inferred-hatch)" /> : null}
+      {period.end === null && !over ? <path d={`M ${x1 + width - 1} ${y + 4} l 6 6 l -6 6 z`} fill={color.fill} /> : null}
+      {over ? (
+        <text x={x1 + 4} y={barY - 3} fontSize={10} fill="#475569" pointerEvents="none">
+          {color.label}
+        </text>
+      ) : labelFits ? (
         <text x={x1 + 5} y={y + 14} fontSize={11} fill={dark ? "#ffffff" : "#0f172a"} pointerEvents="none">
           {color.label}
         </text>

@@ -105,7 +105,7 @@ export function JsonValue({ value }: { value: unknown }) {
   if (value === null || value === undefined) return <span className="text-slate-400">none</span>;
   const text = JSON.stringify(value, null, 2);
   if (text === "{}") return <span className="text-slate-400">{"{}"}</span>;
-  return <pre className="max-h-48 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs text-slate-800">{text}</pre>;
+  return <pre className="max-h-48 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs text-slate-800">{text}</pre>;
 }
 
 const CATEGORY_STYLES: Record<string, string> = {
@@ -276,11 +276,11 @@ function TimelineRow({ entry }: { entry: TimelineEntry }) {
 }
 
 export function Before({ value }: { value: string | null }) {
-  return value === null ? <span className="italic text-slate-400">none</span> : <del className="break-all text-rose-700 decoration-rose-300">{value}</del>;
+  return value === null ? <span className="italic text-slate-400">none</span> : <del className="break-words text-rose-700 decoration-rose-300">{value}</del>;
 }
 
 export function After({ value }: { value: string | null }) {
-  return value === null ? <span className="italic text-slate-400">none</span> : <ins className="break-all text-emerald-800 no-underline">{value}</ins>;
+  return value === null ? <span className="italic text-slate-400">none</span> : <ins className="break-words text-emerald-800 no-underline">{value}</ins>;
 }
 
 export function Pagination({ nextCursor, firstPage }: { nextCursor: string | null; firstPage: boolean }) {

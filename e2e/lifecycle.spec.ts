@@ -1,0 +1,123 @@
+// Support staff's path: paste a user id in the header search, read the user's story
+// (state, timeline, field history), then open the subscription's billing timeline.
+import { expect, test } from "@playwright/test";
+
+import { E2E } from "../playwright.config";
+import { hookline } from "./support/cli";
+import { logIn } from "./support/login";
+
+const SHOTS = ".cache/e2e-screenshots";
+const run = Date.now().toString(36);
+const USER = `user_e2eLifecycle${run}`;
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(() => {
+  // One linked story (a user, an org, a subscription) whose user id we know.
+  const output = hookline(["send", "all", "--user", USER, "--seed", "4242", "--url", `${E2E.baseURL}/webhooks/clerk`, "--secret", E2E.secret]);
+  expect(output).toMatch(/200/);
+});
+
+test("search a user id in the header, read the timeline and field history, open the billing timeline", async ({ page }) => {
+  page.on("dialog", (dialog) => {
+    throw new Error(`unexpected dialog: ${dialog.message()}`);
+  });
+  await logIn(page);
+
+  const search = page.getByRole("searchbox", { name: "Search by id, email or svix-id" });
+  await search.fill(USER);
+  await search.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/users/${USER}$`));
+
+  // State: the story ends with user.deleted; the profile is the last one known.
+  const state = page.getByTestId("user-state");
+  await expect(state.getByTestId("deleted-banner")).toContainText("user.deleted");
+  await expect(state).toContainText("Primary email");
+  await expect(state.getByTestId("freshness")).toContainText("user.updated");
+  await expect(state).toContainText("Inferred:");
+
+  // Timeline: newest first, grouped by day, each entry linking to its event.
+  const entries = page.getByTestId("timeline-entry");
+  await expect(entries.first()).toHaveAttribute("data-type", "user.deleted");
+  expect(await entries.count()).toBeGreaterThan(30);
+  await expect(page.getByTestId("timeline").locator("h3").first()).toBeVisible();
+  await expect(entries.filter({ hasText: "Joined" }).first()).toBeVisible();
+  const href = await entries.first().getByRole("link", { name: "user.deleted" }).getAttribute("href");
+  expect(href).toMatch(/^\/events\/[0-9A-Z]{26}$/);
+
+  // Field history: the work address became primary.
+  const history = page.getByTestId("field-history");
+  const emailChange = history.getByTestId("field-change").filter({ hasText: "Primary email" }).filter({ hasText: "→" });
+  await expect(emailChange).toHaveCount(1);
+  await expect(emailChange.locator("del")).toContainText("@example.com");
+  await expect(emailChange.locator("ins")).toContainText(".example");
+
+  await page.screenshot({ path: `${SHOTS}/lifecycle-user.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/lifecycle-user-top.png` });
+
+  // Category filter lives in the URL.
+  await page.getByRole("navigation", { name: "Filter by category" }).getByRole("link", { name: /^Sessions/ }).click();
+  await expect(page).toHaveURL(/category=sessions/);
+  await expect(entries.first()).toHaveAttribute("data-type", /^session\./);
+  const types = await entries.evaluateAll((rows) => rows.map((row) => row.getAttribute("data-type")));
+  expect(types.every((type) => type?.startsWith("session."))).toBe(true);
+
+  // Memberships: left the organization; its page is one click away.
+  await expect(page.getByTestId("memberships")).toContainText("left");
+
+  // Billing: the user is the payer of one subscription.
+  await page.getByTestId("user-billing").getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/billing\/subscriptions\/csub_/);
+  const chart = page.getByTestId("billing-chart");
+  await expect(chart).toBeVisible();
+  // One lane for the subscription, one per item (Pro, two Business attempts, Free).
+  await expect(chart.getByTestId("chart-lane")).toHaveCount(5);
+  await expect(chart.locator('[data-testid="status-period"][data-status="past_due"]')).toHaveCount(2);
+  await expect(chart.locator('[data-testid="payment-mark"][data-status="failed"]')).toHaveCount(1);
+  await expect(chart.locator('[data-testid="payment-mark"][data-status="paid"]')).toHaveCount(1);
+  await expect(chart.getByTestId("trial-marker")).toHaveCount(1);
+  // Hover details: amount and currency on the payment mark.
+  await expect(chart.locator('[data-testid="payment-mark"][data-status="failed"] title')).toHaveText(/Payment failed · \$20\.00 USD/);
+  await expect(page.getByTestId("chart-legend")).toContainText("Past due");
+  await expect(page.getByTestId("billing-state")).toContainText("Active");
+  await expect(page.getByTestId("payer")).toContainText(USER);
+  await page.screenshot({ path: `${SHOTS}/lifecycle-billing.png`, fullPage: true });
+  await chart.screenshot({ path: `${SHOTS}/lifecycle-billing-chart.png` });
+
+  // The subscription list, filtered by status.
+  await page.goto("/billing?status=active");
+  await expect(page.getByTestId("subscription-row").filter({ hasText: USER })).toHaveCount(1);
+});
+
+test("the organization page shows members over time and invitations", async ({ page }) => {
+  await logIn(page);
+  await page.goto(`/users/${USER}`);
+  await page.getByTestId("memberships").getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/organizations\/org_/);
+  const history = page.getByTestId("member-history");
+  await expect(history.getByTestId("member-change")).toHaveCount(3);
+  await expect(history.locator('[data-change="role_changed"]')).toContainText("org:admin");
+  await expect(page.getByTestId("invitations")).toContainText("accepted");
+  await expect(page.getByTestId("invitations")).toContainText("revoked");
+  await page.screenshot({ path: `${SHOTS}/lifecycle-organization.png`, fullPage: true });
+});
+
+test("an email address and a session id both lead to the user", async ({ page }) => {
+  await logIn(page);
+  await page.goto(`/users/${USER}?category=sessions&dir=asc`);
+  const sessionLink = page.getByTestId("timeline-entry").first().getByRole("link").first();
+  await sessionLink.click();
+  await expect(page).toHaveURL(/\/events\//);
+  const sessionId = await page.evaluate(() => document.body.innerText.match(/sess_[A-Za-z0-9]+/)?.[0] ?? null);
+  expect(sessionId).not.toBeNull();
+  await page.goto(`/search?q=${sessionId}`);
+  await expect(page).toHaveURL(new RegExp(`/users/${USER}$`));
+
+  // Emails are found in payload text, indexed by the worker about a second after arrival.
+  await page.goto(`/users/${USER}`);
+  const email = (await page.getByTestId("field-history").getByTestId("field-change").filter({ hasText: "Primary email" }).locator("ins").first().textContent())!.trim();
+  await expect(async () => {
+    await page.goto(`/search?q=${encodeURIComponent(email)}`);
+    await expect(page).toHaveURL(new RegExp(`/users/${USER}$`));
+  }).toPass({ timeout: 15_000 });
+});
