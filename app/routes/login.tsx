@@ -19,14 +19,14 @@ const LoginForm = z.object({
   redirectTo: z.string().optional(),
 });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = LoginForm.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
     return json({ error: parsed.error.issues[0]!.message }, { status: 400 });
   }
   const { email, password, redirectTo } = parsed.data;
-  const address = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? "local";
-  const keys = [`email:${email}`, `addr:${address}`];
+  const address = typeof context.remoteAddr === "string" ? context.remoteAddr : "unknown";
+  const keys = { email, address };
   const wait = loginRetryAfter(keys);
   if (wait > 0) {
     return json(

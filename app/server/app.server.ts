@@ -86,6 +86,11 @@ export function createHttpServer(listener: RequestListener): http.Server {
   );
 }
 
+/** What Remix loaders and actions get as `context`: the caller's address (proxy-aware with HOOKLINE_TRUST_PROXY=1). */
+function getLoadContext(req: Request) {
+  return { remoteAddr: req.ip ?? req.socket.remoteAddress ?? null, requestId: req.requestId ?? null };
+}
+
 export function createApp({ runtime, remix }: AppOptions) {
   const app = express();
   app.disable("x-powered-by");
@@ -121,6 +126,7 @@ export function createApp({ runtime, remix }: AppOptions) {
       createRequestHandler({
         build: () => import(path.join(remix.buildDir, "server/index.js")) as Promise<ServerBuild>,
         mode: "production",
+        getLoadContext,
       }),
     );
   } else if (remix?.mode === "development") {
@@ -131,6 +137,7 @@ export function createApp({ runtime, remix }: AppOptions) {
       createRequestHandler({
         build: () => remix.vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
         mode: "development",
+        getLoadContext,
       }),
     );
   }
