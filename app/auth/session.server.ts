@@ -14,7 +14,7 @@ const SESSION_DAYS = 7;
 const TOUCH_INTERVAL_MS = 60_000;
 
 let cookie: ReturnType<typeof createCookie> | null = null;
-function sessionCookie() {
+export function sessionCookie() {
   cookie ??= createCookie("hookline_session", {
     httpOnly: true,
     sameSite: "lax",
