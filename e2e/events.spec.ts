@@ -77,6 +77,7 @@ test("filters by type with the URL as state, and finds every event of a user id"
 
   await page.getByTestId("type-picker").locator("summary").click();
   await expect(page.getByRole("checkbox", { name: /^user\.updated\s+\d+$/ })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/events-type-picker.png` });
   await page.getByRole("checkbox", { name: /^user\.updated\s+\d+$/ }).check();
   await page.getByRole("button", { name: "Apply types" }).click();
   await expect(page).toHaveURL(/[?&]type=user\.updated(&|$)/);

@@ -400,9 +400,9 @@ function TypePicker({
         <span className="truncate font-mono text-xs">{summary}</span>
         <span aria-hidden className="text-slate-400">▾</span>
       </summary>
-      <div className="absolute z-20 mt-1 max-h-[28rem] w-[min(36rem,90vw)] overflow-y-auto rounded-lg border border-slate-200 bg-white p-3 shadow-lg">
+      <div className="absolute z-20 mt-1 max-h-[28rem] w-[min(36rem,90vw)] overflow-y-auto rounded-lg border border-slate-200 bg-white px-3 pt-3 shadow-lg">
         <TypeChecklist selected={selected} onChange={onChange} counts={resolved ?? null} />
-        <div className="sticky bottom-0 -mx-3 -mb-3 mt-3 flex items-center gap-3 border-t border-slate-100 bg-white px-3 py-2">
+        <div className="sticky bottom-0 -mx-3 mt-3 flex items-center gap-3 border-t border-slate-100 bg-white px-3 py-2">
           <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700">
             Apply types
           </button>
@@ -522,7 +522,11 @@ const COLUMN_LABELS: Record<string, string> = {
 function IdLink({ id }: { id: string | null }) {
   if (!id) return <span className="text-slate-300">—</span>;
   return (
-    <Link to={`/events?resource=${encodeURIComponent(id)}`} className="font-mono text-xs text-slate-700 hover:text-indigo-700 hover:underline" title={`Every event about ${id}`}>
+    <Link
+      to={`/events?resource=${encodeURIComponent(id)}`}
+      className="block max-w-[12rem] truncate font-mono text-xs text-slate-700 hover:text-indigo-700 hover:underline"
+      title={`${id}: every event about it`}
+    >
       {id}
     </Link>
   );
