@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   prune: () => import("./prune"),
   worker: () => import("./worker"),
   send: () => import("./send"),
+  seed: () => import("./seed"),
 };
 
 async function main(argv: string[]) {
@@ -38,6 +39,8 @@ function usage() {
     "  prune [--days N]                 delete what is past retention (HOOKLINE_RETENTION_DAYS)",
     "  send <type|all|prefix.*>         post signed sample events [--url U] [--secret S] [--count N]",
     "                                   [--user ID] [--seed N] [--concurrency N]",
+    "  seed --events N [--users U]      fill the database with realistic events for demos and benchmarks",
+    "       [--days D] [--heavy-user ID [--heavy-events N]]",
   ].join("\n");
 }
 
