@@ -4,6 +4,8 @@ const NAV = [
   { to: "/events", label: "Events" },
   { to: "/deliveries", label: "Deliveries" },
   { to: "/billing", label: "Billing" },
+  { to: "/targets", label: "Targets" },
+  { to: "/replays", label: "Replays" },
   { to: "/settings", label: "Settings" },
 ];
 

@@ -32,3 +32,8 @@ export function dispatchConfig(source: NodeJS.ProcessEnv = process.env): Dispatc
     }),
   };
 }
+
+/** The allowlist for checking target URLs in routes; a broken setting refuses every URL rather than none. */
+export function currentAllowlist(): TargetAllowlist | null {
+  return dispatchConfig().allowlist;
+}

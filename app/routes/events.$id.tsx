@@ -10,6 +10,8 @@ import { OutcomeBadge } from "~/components/outcome-badge";
 import { PayloadDiffView } from "~/components/payload-diff-view";
 import { RouteError } from "~/components/route-error";
 import { Timestamp } from "~/components/time";
+import { EventDispatches } from "~/dispatch/components/event-dispatches";
+import { ReplayEventForm } from "~/dispatch/components/replay-event-form";
 import { database } from "~/db/prisma.server";
 import {
   compareCandidates,
@@ -151,7 +153,10 @@ export default function EventPage() {
           DISPATCH SLOT: the "Replay to target" form (app/dispatch/, built with the replay
           work) goes here. It posts to that route's action; this page only lists attempts.
         */}
-        <div data-slot="dispatch-replay-form" />
+        <div data-slot="dispatch-replay-form" className="mb-3 space-y-3">
+          <ReplayEventForm eventId={event.id} />
+          <EventDispatches eventId={event.id} />
+        </div>
         <DispatchAttempts attempts={detail.dispatches} />
       </Section>
     </div>

@@ -1,0 +1,71 @@
+// POST /api/v1/replays (operator): { targetId, eventIds? | filter? | retryFailedSince?,
+//   order?, maxPerSecond?, newSvixId?, onlyUndelivered?, includeNeverSent? } → 201 with the
+//   job (DESIGN.md). `filter` takes the event list's names: { type: [...], outcome, source,
+//   resource, q, from, to }.
+// GET /api/v1/replays (viewer): jobs newest first, `?before=<id>` for the next page.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+
+import { apiError, apiJson, invalidParameter, rejectUnknownParameters, withApi } from "~/api/responses.server";
+import { requireApiToken } from "~/auth/tokens.server";
+import { database, db } from "~/db/prisma.server";
+import { apiActor, readJsonBody } from "~/dispatch/api-body.server";
+import { replayEvents } from "~/dispatch/batch-replay.server";
+import { getJob, listJobs } from "~/dispatch/dispatch-job.server";
+import { ReplayRequestSchema } from "~/dispatch/replay-input";
+import { retryFailedSince } from "~/dispatch/retry-failed.server";
+import { apiDispatchError } from "~/dispatch/route-errors.server";
+import { parseEventFilter } from "~/events/event-filter";
+
+const ListQuery = z.object({
+  before: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, "must be a job id from a previous page").optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+export const loader = withApi(async ({ request }: LoaderFunctionArgs) => {
+  await requireApiToken(request, "viewer");
+  const params = new URL(request.url).searchParams;
+  rejectUnknownParameters(params, ["before", "limit"]);
+  const query = ListQuery.parse(Object.fromEntries(params));
+  const page = await listJobs(db(), query);
+  return apiJson({ replays: page.jobs, nextBefore: page.nextBefore });
+});
+
+export const action = withApi(async ({ request }: ActionFunctionArgs) => {
+  if (request.method !== "POST") throw apiError(405, "method_not_allowed", "Use POST to start a replay.");
+  const principal = await requireApiToken(request, "operator");
+  const body = await readJsonBody(request, ReplayRequestSchema);
+  const chosen = [body.eventIds && "eventIds", body.filter && "filter", body.retryFailedSince && "retryFailedSince"].filter(Boolean);
+  if (chosen.length !== 1) {
+    throw invalidParameter(
+      chosen[1] ?? "eventIds",
+      chosen.length ? `Give only one of \`eventIds\`, \`filter\` or \`retryFailedSince\`.` : "Give `eventIds`, a `filter` or `retryFailedSince` to choose the events.",
+    );
+  }
+  let filter;
+  if (body.filter) {
+    const parsed = parseEventFilter(body.filter);
+    if (!parsed.ok) throw invalidParameter(`filter.${parsed.parameter}`, parsed.message.replace(/`([^`]+)`/, "`filter.$1`"));
+    filter = parsed.value;
+  }
+  const actor = apiActor(principal);
+  try {
+    const job = body.retryFailedSince
+      ? await retryFailedSince(database(), { targetId: body.targetId, since: body.retryFailedSince, maxPerSecond: body.maxPerSecond, actor })
+      : await replayEvents(database(), {
+          targetId: body.targetId,
+          eventIds: body.eventIds ?? null,
+          filter: filter ?? null,
+          order: body.order,
+          maxPerSecond: body.maxPerSecond,
+          newSvixId: body.newSvixId,
+          onlyUndelivered: body.onlyUndelivered,
+          includeNeverSent: body.includeNeverSent,
+          actor,
+        });
+    return apiJson(await getJob(db(), job.id), { status: 201 });
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    apiDispatchError(error);
+  }
+});
