@@ -5,9 +5,11 @@
 // `subscriptionId` column, events are tied to a subscription by item id (`csub_item_…`,
 // from standalone item events and the subscription's `items[]`), and, when the payer has
 // exactly one subscription, by payer (`cpayer_…`), which the page marks as inferred.
+import { Prisma } from "~/generated/sqlite/client";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { asArray, asObject, asString, type Json } from "~/lifecycle/lifecycle-event";
 import { listScopeEvents, loadEventData, toLifecycleEvent } from "~/lifecycle/lifecycle-query.server";
+import { queryRows } from "~/lifecycle/lifecycle-sql.server";
 import { buildBillingTimeline, type BillingEventInput, type LinkReason, type LoadedBillingTimeline } from "./billing-timeline";
 
 export type { LoadedBillingTimeline } from "./billing-timeline";
@@ -19,10 +21,11 @@ export const MAX_TIMELINE_EVENTS = 5000;
 
 /** Subscriptions the payer's events name (up to `limit`). */
 export async function payerSubscriptionIds(handle: DatabaseHandle, payerId: string, limit = 20): Promise<string[]> {
-  const rows = await handle.db.$queryRaw<{ subscriptionId: string }[]>`
-    SELECT DISTINCT e."subscriptionId" AS "subscriptionId" FROM "Event" e
-    WHERE e."payerId" = ${payerId} AND e."subscriptionId" IS NOT NULL
-    LIMIT ${limit}`;
+  const rows = await queryRows<{ subscriptionId: string }>(
+    handle,
+    Prisma.sql`SELECT DISTINCT e."subscriptionId" AS "subscriptionId" FROM "Event" e
+      WHERE e."payerId" = ${payerId} AND e."subscriptionId" IS NOT NULL LIMIT ${limit}`,
+  );
   return rows.map((row) => row.subscriptionId);
 }
 

@@ -2,10 +2,12 @@
 // recently active first, with its status as of its latest subscription event. Ids come
 // from the indexed `subscriptionId` column (so subscriptions known only from their items
 // are listed too, with status "unknown"); statuses are read only for the rows shown.
+import { Prisma } from "~/generated/sqlite/client";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { asArray, asObject, asString, type Json } from "~/lifecycle/lifecycle-event";
 import { planName, subscriptionStatusFromEvent } from "~/lifecycle/event-summary";
 import { latestPerResource, loadEventData, type LatestResourceRow } from "~/lifecycle/lifecycle-query.server";
+import { queryRows } from "~/lifecycle/lifecycle-sql.server";
 import { STATUS_SCAN_LIMIT, type SubscriptionListQuery } from "./subscription-list-query";
 
 export interface SubscriptionListItem {
@@ -28,12 +30,14 @@ interface Candidate {
 
 async function candidates(handle: DatabaseHandle, offset: number, limit: number): Promise<Candidate[]> {
   // Served from the (subscriptionId, timestampMs) index alone.
-  return handle.db.$queryRaw<Candidate[]>`
-    SELECT e."subscriptionId" AS "subscriptionId", MAX(e."timestampMs") AS "lastMs", COUNT(*) AS "eventCount"
-    FROM "Event" e WHERE e."subscriptionId" IS NOT NULL
-    GROUP BY e."subscriptionId"
-    ORDER BY "lastMs" DESC, "subscriptionId" DESC
-    LIMIT ${limit} OFFSET ${offset}`;
+  return queryRows<Candidate>(
+    handle,
+    Prisma.sql`SELECT e."subscriptionId" AS "subscriptionId", MAX(e."timestampMs") AS "lastMs", COUNT(*) AS "eventCount"
+      FROM "Event" e WHERE e."subscriptionId" IS NOT NULL
+      GROUP BY e."subscriptionId"
+      ORDER BY "lastMs" DESC, "subscriptionId" DESC
+      LIMIT ${limit} OFFSET ${offset}`,
+  );
 }
 
 function payerFrom(data: Json | null): SubscriptionListItem["payer"] {

@@ -8,9 +8,11 @@ import { z } from "zod";
 
 import { Prisma } from "~/generated/sqlite/client";
 import type { DatabaseHandle } from "~/db/prisma.server";
-import { EVENT_COLUMNS, toApiEvent, type EventRow } from "~/events/event-query.server";
+import { toApiEvent, type EventRow } from "~/events/event-query.server";
 import { loadEventPayloads } from "~/events/event-payload.server";
+import { logger } from "~/observability/logger.server";
 import { asObject, type EventWithData, type Json, type LifecycleEvent } from "./lifecycle-event";
+import { queryRows } from "./lifecycle-sql.server";
 
 export type ScopeColumn = "userId" | "organizationId" | "subscriptionId" | "payerId";
 
@@ -31,6 +33,19 @@ const SCOPE_COLUMNS: Record<ScopeColumn, Prisma.Sql> = {
 function scopeCondition(scope: TimelineScope): Prisma.Sql {
   if (typeof scope.id === "string") return Prisma.sql`${SCOPE_COLUMNS[scope.column]} = ${scope.id}`;
   return scope.id.length ? Prisma.sql`${SCOPE_COLUMNS[scope.column]} IN (${Prisma.join([...scope.id])})` : Prisma.sql`1 = 0`;
+}
+
+// The event list's columns. The source slug is a scalar subquery, not a JOIN: with a
+// JOIN, SQLite puts "Source" in the outer loop and then sorts the scope's whole history
+// instead of walking the (scope, timestampMs) index.
+const COLUMNS = Prisma.sql`e."id", e."svixId", e."type", e."knownType", e."timestampMs", e."svixTimestamp",
+  e."firstReceivedAt", (SELECT s."slug" FROM "Source" s WHERE s."id" = e."sourceId") AS "sourceSlug", e."instanceId",
+  e."resourceType", e."resourceId", e."userId", e."organizationId", e."subscriptionId", e."payerId", e."deliveryCount",
+  e."outOfOrder", e."verifiedOutsideTolerance", e."firstDeliveryId"`;
+
+/** Event rows as both providers return them, with Date, boolean and bigint fields restored. */
+async function eventRows(handle: DatabaseHandle, sql: Prisma.Sql): Promise<EventRow[]> {
+  return (await queryRows<EventRow>(handle, sql)).map(normaliseRow);
 }
 
 export function toLifecycleEvent(row: EventRow): LifecycleEvent {
@@ -132,12 +147,10 @@ export async function listTimelinePage(
   if (options.cursor) conditions.push(afterCursor(decodeCursor(options.cursor, options.sort), descending));
   const order =
     options.sort === "received" ? (descending ? RECEIVED_DESC : RECEIVED_ASC) : descending ? ORDER_DESC : ORDER_ASC;
-  const rows = await handle.db.$queryRaw<EventRow[]>`
-    SELECT ${EVENT_COLUMNS}
-    FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
-    WHERE ${Prisma.join(conditions, " AND ")}
-    ORDER BY ${order}
-    LIMIT ${options.limit + 1}`;
+  const rows = await eventRows(
+    handle,
+    Prisma.sql`SELECT ${COLUMNS} FROM "Event" e WHERE ${Prisma.join(conditions, " AND ")} ORDER BY ${order} LIMIT ${options.limit + 1}`,
+  );
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   return { rows: page, nextCursor: rows.length > options.limit && last ? encodeCursor(options.sort, last) : null };
@@ -151,12 +164,10 @@ export async function listScopeEvents(
 ): Promise<EventRow[]> {
   const conditions = [scopeCondition(scope), ...resourceTypeConditions({ resourceTypes: options.resourceTypes ?? null })];
   if (options.onlyUnlinked) conditions.push(Prisma.sql`e."subscriptionId" IS NULL`);
-  return handle.db.$queryRaw<EventRow[]>`
-    SELECT ${EVENT_COLUMNS}
-    FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
-    WHERE ${Prisma.join(conditions, " AND ")}
-    ORDER BY ${ORDER_ASC}
-    LIMIT ${options.limit}`;
+  return eventRows(
+    handle,
+    Prisma.sql`SELECT ${COLUMNS} FROM "Event" e WHERE ${Prisma.join(conditions, " AND ")} ORDER BY ${ORDER_ASC} LIMIT ${options.limit}`,
+  );
 }
 
 export interface LatestResourceRow {
@@ -187,19 +198,22 @@ export async function latestPerResource(
   const exclude = options.excludeLatestTypes?.length
     ? Prisma.sql`AND t."type" NOT IN (${Prisma.join([...options.excludeLatestTypes])})`
     : Prisma.empty;
-  const rows = await handle.db.$queryRaw<(EventRow & { rn: unknown; firstTimestampMs: bigint; firstType: string; eventCount: bigint | number })[]>`
+  const rows = await queryRows<EventRow & { rn: unknown; firstTimestampMs: bigint | number; firstType: string; eventCount: bigint | number }>(
+    handle,
+    Prisma.sql`
     SELECT t.* FROM (
-      SELECT ${EVENT_COLUMNS},
+      SELECT ${COLUMNS},
         ROW_NUMBER() OVER (PARTITION BY e."resourceType", e."resourceId" ORDER BY ${ORDER_DESC}) AS "rn",
         FIRST_VALUE(e."timestampMs") OVER (PARTITION BY e."resourceType", e."resourceId" ORDER BY ${ORDER_ASC}) AS "firstTimestampMs",
         FIRST_VALUE(e."type") OVER (PARTITION BY e."resourceType", e."resourceId" ORDER BY ${ORDER_ASC}) AS "firstType",
         COUNT(*) OVER (PARTITION BY e."resourceType", e."resourceId") AS "eventCount"
-      FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
+      FROM "Event" e
       WHERE ${Prisma.join(conditions, " AND ")}
     ) t
     WHERE t."rn" = 1 ${exclude}
     ORDER BY t."timestampMs" DESC, t."id" DESC
-    LIMIT ${options.limit}`;
+    LIMIT ${options.limit}`,
+  );
   return rows.map(({ rn: _rn, firstTimestampMs, firstType, eventCount, ...row }) => ({
     row: normaliseRow(row as EventRow),
     firstTimestampMs: Number(firstTimestampMs),
@@ -208,12 +222,16 @@ export async function latestPerResource(
   }));
 }
 
-// Through a subquery SQLite may hand back integer milliseconds and 0/1 instead of the
-// Date and boolean Prisma maps for a plain column; make both providers look the same.
+// The raw SQLite connection hands back integer milliseconds and 0/1 where Prisma maps a
+// Date and booleans; make both providers look the same.
 function normaliseRow(row: EventRow): EventRow {
   const received = row.firstReceivedAt as unknown;
   return {
     ...row,
+    knownType: Boolean(row.knownType),
+    outOfOrder: Boolean(row.outOfOrder),
+    verifiedOutsideTolerance: Boolean(row.verifiedOutsideTolerance),
+    deliveryCount: Number(row.deliveryCount),
     timestampMs: BigInt(row.timestampMs),
     svixTimestamp: row.svixTimestamp === null ? null : BigInt(row.svixTimestamp),
     firstReceivedAt: received instanceof Date ? received : new Date(typeof received === "string" && !/^\d+$/.test(received) ? received : Number(received)),
@@ -228,12 +246,12 @@ export async function resourceEventRows(
   options: { types?: readonly string[]; limit: number },
 ): Promise<EventRow[]> {
   const types = options.types?.length ? Prisma.sql`AND e."type" IN (${Prisma.join([...options.types])})` : Prisma.empty;
-  return handle.db.$queryRaw<EventRow[]>`
-    SELECT ${EVENT_COLUMNS}
-    FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
-    WHERE e."resourceType" = ${resourceType} AND e."resourceId" = ${resourceId} ${types}
-    ORDER BY ${ORDER_DESC}
-    LIMIT ${options.limit}`;
+  return eventRows(
+    handle,
+    Prisma.sql`SELECT ${COLUMNS} FROM "Event" e
+      WHERE e."resourceType" = ${resourceType} AND e."resourceId" = ${resourceId} ${types}
+      ORDER BY ${ORDER_DESC} LIMIT ${options.limit}`,
+  );
 }
 
 /** The `*.deleted` events of these resources (tombstones carry only the id, so no scope column). */
@@ -243,11 +261,12 @@ export async function deletionRows(handle: DatabaseHandle, resourceIds: readonly
   const rows: EventRow[] = [];
   for (let i = 0; i < ids.length; i += 500) {
     rows.push(
-      ...(await handle.db.$queryRaw<EventRow[]>`
-        SELECT ${EVENT_COLUMNS}
-        FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
-        WHERE e."resourceId" IN (${Prisma.join(ids.slice(i, i + 500))}) AND e."type" LIKE ${"%.deleted"}
-        ORDER BY ${ORDER_ASC}`),
+      ...(await eventRows(
+        handle,
+        Prisma.sql`SELECT ${COLUMNS} FROM "Event" e
+          WHERE e."resourceId" IN (${Prisma.join(ids.slice(i, i + 500))}) AND e."type" LIKE ${"%.deleted"}
+          ORDER BY ${ORDER_ASC}`,
+      )),
     );
   }
   return rows;
@@ -255,24 +274,57 @@ export async function deletionRows(handle: DatabaseHandle, resourceIds: readonly
 
 /** How many events the scope has per resource type (for the category filter's counts). */
 export async function countByResourceType(handle: DatabaseHandle, scope: TimelineScope): Promise<Map<string | null, number>> {
-  const rows = await handle.db.$queryRaw<{ resourceType: string | null; count: bigint | number }[]>`
-    SELECT e."resourceType" AS "resourceType", COUNT(*) AS "count"
-    FROM "Event" e WHERE ${scopeCondition(scope)}
-    GROUP BY e."resourceType"`;
+  const rows = await queryRows<{ resourceType: string | null; count: bigint | number }>(
+    handle,
+    Prisma.sql`SELECT e."resourceType" AS "resourceType", COUNT(*) AS "count" FROM "Event" e WHERE ${scopeCondition(scope)} GROUP BY e."resourceType"`,
+  );
   return new Map(rows.map((row) => [row.resourceType, Number(row.count)]));
+}
+
+/**
+ * The raw bodies of these deliveries as text. Events are verified JSON, so their bodies
+ * are text; reading them as text skips Prisma's slow Bytes decoding. A body Postgres
+ * refuses to convert (not UTF-8) sends the batch down the Bytes path instead.
+ */
+async function loadBodies(handle: DatabaseHandle, deliveryIds: string[]): Promise<Map<string, string>> {
+  const bodies = new Map<string, string>();
+  for (let i = 0; i < deliveryIds.length; i += 500) {
+    const ids = deliveryIds.slice(i, i + 500);
+    const text = handle.provider === "postgres" ? Prisma.sql`convert_from(d."rawBody", 'UTF8')` : Prisma.sql`CAST(d."rawBody" AS TEXT)`;
+    try {
+      const rows = await queryRows<{ id: string; body: string }>(
+        handle,
+        Prisma.sql`SELECT d."id" AS "id", ${text} AS "body" FROM "Delivery" d WHERE d."id" IN (${Prisma.join(ids)})`,
+      );
+      for (const row of rows) bodies.set(row.id, row.body);
+    } catch (error) {
+      logger.warn("lifecycle: payloads read as bytes", { error: String(error) });
+      for (const [id, payload] of await loadEventPayloads(handle.db, ids)) bodies.set(id, payload.raw.toString("utf8"));
+    }
+  }
+  return bodies;
+}
+
+function parseData(body: string | undefined): Json | null {
+  if (body === undefined) return null;
+  try {
+    return asObject((JSON.parse(body) as { data?: unknown } | null)?.data);
+  } catch {
+    return null;
+  }
 }
 
 /** Parsed `data` of each row's payload, keyed by event id. Reads each body once. */
 export async function loadEventData(handle: DatabaseHandle, rows: readonly EventRow[], cache?: Map<string, Json | null>): Promise<Map<string, Json | null>> {
   const result = new Map<string, Json | null>();
   const missing = rows.filter((row) => !cache?.has(row.id));
-  const payloads = missing.length ? await loadEventPayloads(handle.db, [...new Set(missing.map((row) => row.firstDeliveryId))]) : new Map();
+  const bodies = missing.length ? await loadBodies(handle, [...new Set(missing.map((row) => row.firstDeliveryId))]) : new Map<string, string>();
   for (const row of rows) {
     if (cache?.has(row.id)) {
       result.set(row.id, cache.get(row.id) ?? null);
       continue;
     }
-    const data = asObject(payloads.get(row.firstDeliveryId)?.envelope?.data);
+    const data = parseData(bodies.get(row.firstDeliveryId));
     result.set(row.id, data);
     cache?.set(row.id, data);
   }
