@@ -1,6 +1,7 @@
 import { Form, NavLink } from "@remix-run/react";
 
 const NAV = [
+  { to: "/", label: "Overview" },
   { to: "/events", label: "Events" },
   { to: "/deliveries", label: "Deliveries" },
   { to: "/billing", label: "Billing" },
@@ -30,6 +31,7 @@ export function AppShell({
                 <NavLink
                   key={item.to}
                   to={item.to}
+                  end={item.to === "/"}
                   className={({ isActive }) =>
                     `rounded px-3 py-1.5 font-medium ${isActive ? "bg-slate-100 text-slate-900" : "text-slate-600 hover:text-slate-900"}`
                   }

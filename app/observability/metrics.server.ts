@@ -40,7 +40,7 @@ function createMetrics() {
       if (!handle) return;
       const rows = await handle.db.dispatchTask.groupBy({
         by: ["targetId"],
-        where: { status: { in: ["pending", "retrying", "inflight"] } },
+        where: { status: { in: ["pending", "sending"] } },
         _count: { _all: true },
       });
       for (const row of rows) this.set({ target: row.targetId }, row._count._all);

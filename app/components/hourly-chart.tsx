@@ -1,0 +1,49 @@
+// A stacked bar chart of counts per hour (recharts). Charts measure the DOM, so they
+// render in the browser only; the server sends a placeholder of the same height.
+import { useEffect, useState } from "react";
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+const PALETTE = ["#4f46e5", "#0891b2", "#16a34a", "#ca8a04", "#dc2626", "#9333ea", "#db2777", "#0d9488", "#ea580c", "#2563eb", "#65a30d", "#475569", "#7c3aed", "#be123c", "#0369a1"];
+
+export function colorFor(key: string, keys: string[]): string {
+  return PALETTE[keys.indexOf(key) % PALETTE.length] ?? "#64748b";
+}
+
+export function HourlyChart({
+  series,
+  keys,
+  label,
+  height = 220,
+}: {
+  series: { hour: number; counts: Record<string, number> }[];
+  keys: string[];
+  label: string;
+  height?: number;
+}) {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  const data = series.map((bucket) => ({ hour: bucket.hour, ...bucket.counts }));
+  const multiDay = series.length > 24;
+  const format = (hour: number) => {
+    const d = new Date(hour);
+    const time = `${String(d.getUTCHours()).padStart(2, "0")}:00`;
+    return multiDay ? `${d.getUTCMonth() + 1}/${d.getUTCDate()} ${time}` : time;
+  };
+  if (!mounted) return <div style={{ height }} className="animate-pulse rounded bg-slate-50" aria-label={`${label} (loading chart)`} />;
+  return (
+    <div style={{ height }} role="img" aria-label={label}>
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
+          <XAxis dataKey="hour" tickFormatter={format} tick={{ fontSize: 11 }} minTickGap={24} />
+          <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
+          <Tooltip labelFormatter={(hour) => `${format(Number(hour))} UTC`} contentStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 11 }} />
+          {keys.map((key) => (
+            <Bar key={key} dataKey={key} stackId="a" fill={colorFor(key, keys)} isAnimationActive={false} />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
