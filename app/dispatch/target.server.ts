@@ -109,7 +109,13 @@ export async function targetStats(db: Db, targetIds: string[], now = new Date())
     db.dispatchAttempt.groupBy({ by: ["targetId"], where: { targetId: { in: targetIds }, sentAt: { gte: since }, ok: true }, _count: { _all: true } }),
     db.dispatchTask.groupBy({ by: ["targetId"], where: { targetId: { in: targetIds }, status: { in: ["pending", "sending"] } }, _count: { _all: true } }),
     db.dispatchTask.groupBy({ by: ["targetId"], where: { targetId: { in: targetIds }, status: "pending", attempts: { gt: 0 } }, _count: { _all: true } }),
-    db.dispatchAttempt.groupBy({ by: ["targetId"], where: { targetId: { in: targetIds } }, _max: { sentAt: true } }),
+    // NOTE: not groupBy `_max`: on SQLite (timestamps stored as integer ms) Prisma
+    // returns an aggregated DateTime as an invalid Date.
+    Promise.all(
+      targetIds.map((targetId) =>
+        db.dispatchAttempt.findFirst({ where: { targetId }, orderBy: { sentAt: "desc" }, select: { targetId: true, sentAt: true } }),
+      ),
+    ),
   ]);
   const count = (rows: { targetId: string; _count: { _all: number } }[], id: string) => rows.find((r) => r.targetId === id)?._count._all ?? 0;
   for (const id of targetIds) {
@@ -122,7 +128,7 @@ export async function targetStats(db: Db, targetIds: string[], now = new Date())
       failures: total - succeeded,
       backlog: count(backlog, id),
       retrying: count(retrying, id),
-      lastAttemptAt: last.find((r) => r.targetId === id)?._max.sentAt?.toISOString() ?? null,
+      lastAttemptAt: last.find((r) => r?.targetId === id)?.sentAt.toISOString() ?? null,
     });
   }
   return result;

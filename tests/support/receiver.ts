@@ -36,6 +36,8 @@ export interface Receiver {
   maxConcurrent: number;
   secret: string;
   respond(responder: Responder): void;
+  /** Verify from now on with this secret (e.g. one a page just generated). */
+  useSecret(secret: string): void;
   /** Resolves once at least `count` requests arrived. */
   waitFor(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -50,7 +52,7 @@ export async function startReceiver(secret: string, responder: Responder = () =>
   let open = 0;
   let maxConcurrent = 0;
   let respondWith = responder;
-  const webhook = new Webhook(secret);
+  let webhook = new Webhook(secret);
   const waiters: (() => void)[] = [];
 
   const server = http.createServer((req, res) => {
@@ -120,6 +122,10 @@ export async function startReceiver(secret: string, responder: Responder = () =>
     secret,
     respond(next) {
       respondWith = next;
+    },
+    useSecret(next) {
+      webhook = new Webhook(next);
+      this.secret = next;
     },
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

@@ -2,7 +2,7 @@
 // retry, sent, failed. Polls while any is open and refreshes the page when one
 // settles, so the page's attempts list (response, duration) updates too.
 // Mount with <EventDispatches eventId={event.id} />.
-import { Link, useRevalidator } from "@remix-run/react";
+import { Link, useFetcher, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 
 import { Timestamp } from "~/components/time";
@@ -19,25 +19,31 @@ const STATUS_TEXT: Record<string, { label: string; tone: string }> = {
 
 export function EventDispatches({ eventId }: { eventId: string }) {
   const data = useEventDispatchData(eventId);
+  // The "Replay to…" form's fetcher: a job it just queued has no task until the worker plans it.
+  const replay = useFetcher<{ jobId: string | null }>({ key: `event-replay-${eventId}` });
   const revalidator = useRevalidator();
   const tasks = data.data?.tasks ?? [];
   const open = tasks.filter(isOpenTask).length;
+  const queuedJob = replay.data?.jobId ?? null;
+  const waitingForJob = queuedJob !== null && !tasks.some((task) => task.jobId === queuedJob);
 
   const { load } = data;
   useEffect(() => {
-    if (!open) return;
+    if (!open && !waitingForJob) return;
     const timer = setInterval(() => {
       if (document.visibilityState === "visible") load(eventReplayPath(eventId));
     }, 1000);
     return () => clearInterval(timer);
-  }, [open, eventId, load]);
+  }, [open, waitingForJob, eventId, load]);
 
-  // When sends settle, the page's own data (its attempts table) is out of date.
-  const previousOpen = useRef(open);
+  // When a send settles, the page's own data (its attempts table) is out of date.
+  const settled = tasks.length - open;
+  const previousSettled = useRef<number | null>(null);
   useEffect(() => {
-    if (open < previousOpen.current && revalidator.state === "idle") revalidator.revalidate();
-    previousOpen.current = open;
-  }, [open, revalidator]);
+    if (!data.data) return;
+    if (previousSettled.current !== null && settled > previousSettled.current && revalidator.state === "idle") revalidator.revalidate();
+    previousSettled.current = settled;
+  }, [data.data, settled, revalidator]);
 
   if (tasks.length === 0) return null;
   return (

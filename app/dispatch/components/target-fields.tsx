@@ -1,4 +1,6 @@
 // The fields of the create and edit target forms.
+import { cloneElement, useId } from "react";
+
 import { inputClass } from "~/components/form-styles";
 import { TARGET_LIMITS } from "../target-input";
 
@@ -13,13 +15,21 @@ export interface TargetFieldValues {
   headerNames: string[];
 }
 
-function Field({ label, hint, error, children }: { label: string; hint?: React.ReactNode; error?: boolean; children: React.ReactNode }) {
+/** A labelled input; the hint is its description (aria-describedby), not part of its name. */
+function Field({ label, hint, error, children }: { label: string; hint?: React.ReactNode; error?: boolean; children: React.ReactElement }) {
+  const id = useId();
   return (
-    <label className="block text-sm">
-      <span className={`font-medium ${error ? "text-red-700" : "text-slate-700"}`}>{label}</span>
-      {children}
-      {hint ? <span className="mt-1 block text-xs text-slate-500">{hint}</span> : null}
-    </label>
+    <div className="text-sm">
+      <label htmlFor={id} className={`font-medium ${error ? "text-red-700" : "text-slate-700"}`}>
+        {label}
+      </label>
+      {cloneElement(children, { id, "aria-describedby": hint ? `${id}-hint` : undefined })}
+      {hint ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+    </div>
   );
 }
 
