@@ -170,7 +170,14 @@ export default function Deliveries() {
         ) : null}
       </Form>
 
-      {canReverify ? <BulkReverify sources={sources} summary={actionData?.summary ?? null} formError={actionData?.error ?? null} /> : null}
+      {canReverify ? (
+        <BulkReverify
+          sources={sources}
+          defaultSource={actionData?.summary?.source ?? params.get("source") ?? null}
+          summary={actionData?.summary ?? null}
+          formError={actionData?.error ?? null}
+        />
+      ) : null}
 
       {!anyDelivery ? (
         <EmptyState ingestUrl={ingestUrl} />
@@ -271,7 +278,17 @@ function toInputValue(value: string | null): string {
   return Number.isNaN(date.getTime()) ? "" : date.toISOString().slice(0, 16);
 }
 
-function BulkReverify({ sources, summary, formError }: { sources: string[]; summary: BulkReverifySummary | null; formError: string | null }) {
+function BulkReverify({
+  sources,
+  defaultSource,
+  summary,
+  formError,
+}: {
+  sources: string[];
+  defaultSource: string | null;
+  summary: BulkReverifySummary | null;
+  formError: string | null;
+}) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "reverify-source";
   const dayAgo = new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString().slice(0, 16);
@@ -287,7 +304,12 @@ function BulkReverify({ sources, summary, formError }: { sources: string[]; summ
         <input type="hidden" name="intent" value="reverify-source" />
         <label className="text-sm">
           <span className="font-medium text-slate-700">Source</span>
-          <select name="source" required defaultValue={sources.includes("clerk") ? "clerk" : sources[0]} className={selectClass}>
+          <select
+            name="source"
+            required
+            defaultValue={defaultSource && sources.includes(defaultSource) ? defaultSource : sources.includes("clerk") ? "clerk" : sources[0]}
+            className={selectClass}
+          >
             {sources.map((slug) => (
               <option key={slug} value={slug}>
                 {slug}
@@ -328,7 +350,8 @@ function BulkSummary({ summary }: { summary: BulkReverifySummary }) {
         </p>
       ) : (
         <p>
-          Checked {summary.checked} deliveries of <strong>{summary.source}</strong>: {became} became events
+          Checked {plural(summary.checked, "delivery", "deliveries")} of <strong>{summary.source}</strong>: {became} became{" "}
+          {became === 1 ? "an event" : "events"}
           {counts.duplicate ? ` (${counts.duplicate} joined an event already stored)` : ""}
           {summary.outsideTolerance ? `, ${summary.outsideTolerance} flagged as outside the timestamp tolerance` : ""}; {counts.still_invalid} still
           do not verify
@@ -338,6 +361,10 @@ function BulkSummary({ summary }: { summary: BulkReverifySummary }) {
       )}
     </div>
   );
+}
+
+function plural(count: number, one: string, many: string) {
+  return `${count.toLocaleString("en")} ${count === 1 ? one : many}`;
 }
 
 function EmptyState({ ingestUrl }: { ingestUrl: string }) {

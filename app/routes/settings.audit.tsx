@@ -79,7 +79,7 @@ export default function AuditLog() {
                   <td className="max-w-[16rem] truncate px-3 py-2 font-mono text-xs" title={entry.subject ?? undefined}>
                     {entry.subject ?? "—"}
                   </td>
-                  <td className="max-w-[28rem] truncate px-3 py-2 font-mono text-xs text-slate-600" title={entry.detail ?? undefined}>
+                  <td className="max-w-[32rem] break-all px-3 py-2 font-mono text-xs text-slate-600">
                     {entry.detail ?? ""}
                   </td>
                 </tr>

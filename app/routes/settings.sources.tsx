@@ -182,7 +182,8 @@ function SourceCard({ source, origin }: { source: SourceSettingsItem; origin: st
       </div>
       {editable ? (
         <div className="mt-3 grid grid-cols-1 gap-3 lg:grid-cols-2">
-          <Form method="post" className="rounded-md border border-slate-200 p-3">
+          {/* Keyed by the last change, so a saved secret does not stay on screen in the textarea. */}
+          <Form method="post" className="rounded-md border border-slate-200 p-3" key={`${source.slug}-${source.secrets.changedAt ?? "never"}`}>
             <input type="hidden" name="slug" value={source.slug} />
             <label className="block text-sm">
               <span className="font-medium text-slate-700">Signing secret(s) for {source.slug}</span>
