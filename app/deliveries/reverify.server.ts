@@ -1,7 +1,8 @@
 // Re-verification: after someone fixes a wrong signing secret (or adds a source that
 // Clerk was already sending to), the stored deliveries that failed are checked again
 // against the source's *current* secrets and become events exactly as ingest would
-// have made them (ADR 0001 keeps the raw bytes for this; ADR 0004 has the rules).
+// have made them (ADR 0001 keeps the raw bytes for this; the rules are in
+// docs/decisions/0006-reverification-tokens-secrets.md).
 import { recordAudit } from "~/audit/audit.server";
 import type { Db } from "~/db/prisma.server";
 import { parseEnvelope } from "~/ingest/envelope";
