@@ -10,7 +10,7 @@ import type { Json } from "./lifecycle-event";
 import {
   countByResourceType,
   deletionRows,
-  latestPerResource,
+  latestPerResourceRecent,
   listTimelinePage,
   loadEventData,
   resourceEventRows,
@@ -34,7 +34,9 @@ import {
   type UserState,
 } from "./user-state";
 
-const RELATED_LIMIT = 500;
+const RELATED_LIMIT = 5000;
+/** Open sessions are looked for among this many of the user's latest session events. */
+export const SESSION_WINDOW = 1000;
 const TERMINAL_SESSION_TYPES = ["session.ended", "session.removed", "session.revoked"];
 
 export interface UserSubscriptionSummary {
@@ -91,20 +93,21 @@ export async function loadUserLifecycle(
 ): Promise<UserLifecycle> {
   const now = options.now ?? Date.now();
   const scope: TimelineScope = { column: "userId", id: userId };
-  const [page, userRows, related, byType] = await Promise.all([
+  const [page, userRows, held, recentSessions, byType] = await Promise.all([
     listTimelinePage(handle, scope, { ...categoryFilter(USER_CATEGORIES, query.category), ...query }),
     resourceEventRows(handle, "user", userId, { limit: USER_HISTORY_LIMIT + 1 }),
-    // Closed sessions are left out in SQL: a user may have thousands of them.
-    latestPerResource(handle, scope, ["organizationMembership", "session", "subscription"], {
-      excludeLatestTypes: TERMINAL_SESSION_TYPES,
-      limit: RELATED_LIMIT,
-    }),
+    // Memberships and subscriptions are few: every one of them, exactly.
+    latestPerResourceRecent(handle, scope, ["organizationMembership", "subscription"], { limit: RELATED_LIMIT }),
+    // A user may have thousands of sessions, nearly all long closed: an open one has an
+    // event among the latest SESSION_WINDOW session events.
+    latestPerResourceRecent(handle, scope, ["session"], { limit: SESSION_WINDOW }),
     countByResourceType(handle, scope),
   ]);
   const historyRows = userRows.slice(0, USER_HISTORY_LIMIT);
-  const memberships = related.filter((r) => r.row.resourceType === "organizationMembership");
-  const sessions = related.filter((r) => r.row.resourceType === "session");
-  const subscriptions = related.filter((r) => r.row.resourceType === "subscription");
+  const memberships = held.resources.filter((r) => r.row.resourceType === "organizationMembership");
+  const subscriptions = held.resources.filter((r) => r.row.resourceType === "subscription");
+  const sessions = recentSessions.resources.filter((r) => !TERMINAL_SESSION_TYPES.includes(r.row.type));
+  const related = [...held.resources, ...sessions];
 
   const deletionsPromise = deletionRows(handle, [
     userId,
