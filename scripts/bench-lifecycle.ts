@@ -17,6 +17,7 @@ import pg from "pg";
 
 import { createApiToken } from "~/auth/tokens.server";
 import { loadSubscriptionTimeline } from "~/billing/billing-timeline.server";
+import { listSubscriptions } from "~/billing/subscriptions.server";
 import { createDatabase, type DatabaseHandle } from "~/db/prisma.server";
 import { loadOrganizationLifecycle } from "~/lifecycle/organization-lifecycle.server";
 import type { TimelineQuery } from "~/lifecycle/timeline-query";
@@ -120,6 +121,18 @@ export async function benchLifecycle(handle: DatabaseHandle, options: { userId: 
       }),
     );
   }
+  results.push(
+    await measure("billing list, first page", runs, async () => {
+      const list = await listSubscriptions(handle, {});
+      return `${list.subscriptions.length} subscriptions`;
+    }),
+  );
+  results.push(
+    await measure("billing list, status past_due", Math.min(runs, 10), async () => {
+      const list = await listSubscriptions(handle, { status: "past_due" });
+      return `${list.subscriptions.length} of ${list.examined.toLocaleString("en")} examined`;
+    }),
+  );
   results.push(
     await measure("header search: user id", runs, async () => {
       const result = await resolveSearch(handle, userId);

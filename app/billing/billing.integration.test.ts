@@ -107,7 +107,7 @@ describe.each(PROVIDERS)("billing timelines (%s)", (provider) => {
   });
 
   it("lists subscriptions by recent activity and filters by status", async () => {
-    const all = await listSubscriptions(inOrder.database, { page: 1 });
+    const all = await listSubscriptions(inOrder.database, {});
     expect(all.subscriptions.map((s) => [s.subscriptionId, s.status])).toEqual(
       expect.arrayContaining([
         ["csub_jane", "active"],
@@ -119,9 +119,44 @@ describe.each(PROVIDERS)("billing timelines (%s)", (provider) => {
     expect(jane.payer).toMatchObject({ userId: "user_jane", email: "jane@acme.example" });
     expect(jane.plans).toEqual([{ name: "Pro", status: "ended" }]);
 
-    const pastDue = await listSubscriptions(inOrder.database, { page: 1, status: "past_due" });
+    const pastDue = await listSubscriptions(inOrder.database, { status: "past_due" });
     expect(pastDue.subscriptions.map((s) => s.subscriptionId)).toEqual(["csub_amara"]);
-    const unknown = await listSubscriptions(inOrder.database, { page: 1, status: "unknown" });
+    const unknown = await listSubscriptions(inOrder.database, { status: "unknown" });
     expect(unknown.subscriptions.map((s) => s.subscriptionId)).toEqual(["csub_kenji"]);
+  });
+
+  it("pages through many subscriptions by last activity without skipping or repeating", async () => {
+    const { database, deps } = await freshDatabase(provider);
+    try {
+      const base = Date.UTC(2026, 9, 1);
+      // 70 subscriptions; each later one is more recently active, and every fifth gets a late item event too.
+      for (let i = 0; i < 70; i++) {
+        const id = `csub_page_${String(i).padStart(2, "0")}`;
+        const payer = { id: `cpayer_${i}`, user_id: `user_page_${i}` };
+        await ingestSigned(deps, SECRET, { object: "event", type: "subscription.created", timestamp: base + i * 60_000, instance_id: "ins_x", data: { id, object: "commerce_subscription", status: i % 2 ? "active" : "past_due", payer_id: payer.id, payer, items: [] } });
+        if (i % 5 === 0) {
+          await ingestSigned(deps, SECRET, { object: "event", type: "subscriptionItem.active", timestamp: base + 100 * 60_000 + i, instance_id: "ins_x", data: { id: `csub_item_page_${i}`, object: "commerce_subscription_item", subscription_id: id, payer_id: payer.id, payer } });
+        }
+      }
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listSubscriptions(database, { cursor });
+        seen.push(...page.subscriptions.map((s) => s.subscriptionId));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toHaveLength(70);
+      expect(new Set(seen).size).toBe(70);
+      // The fourteen with a late item event come first (newest activity first), then the rest newest first.
+      expect(seen.slice(0, 14)).toEqual([65, 60, 55, 50, 45, 40, 35, 30, 25, 20, 15, 10, 5, 0].map((i) => `csub_page_${String(i).padStart(2, "0")}`));
+      expect(seen[14]).toBe("csub_page_69");
+
+      const pastDue = await listSubscriptions(database, { status: "past_due" });
+      expect(pastDue.subscriptions).toHaveLength(35);
+      expect(pastDue.subscriptions.every((s) => Number(s.subscriptionId.slice(-2)) % 2 === 0)).toBe(true);
+      await expect(listSubscriptions(database, { cursor: "bm9wZQ" })).rejects.toThrow(/cursor/);
+    } finally {
+      await database.drop();
+    }
   });
 });

@@ -121,16 +121,22 @@ function afterCursor(cursor: Cursor, descending: boolean): Prisma.Sql {
       e."firstReceivedAt" ${cmp} ${received} OR (e."firstReceivedAt" = ${received} AND e."id" ${cmp} ${id}))))))`;
 }
 
+// NOTE: within a scope, the resource type is a filter, never the index to use: written as
+// an expression, SQLite (which keeps no statistics here) cannot pick the
+// (resourceType, resourceId, timestampMs) index and scan every session in the database
+// instead of the scope's few thousand rows (1 s → 20 ms at a million events).
+const SCOPED_RESOURCE_TYPE = Prisma.sql`(e."resourceType" || '')`;
+
+function resourceTypeIn(resourceTypes: readonly string[]): Prisma.Sql {
+  return resourceTypes.length ? Prisma.sql`${SCOPED_RESOURCE_TYPE} IN (${Prisma.join([...resourceTypes])})` : Prisma.sql`1 = 0`;
+}
+
 function resourceTypeConditions(options: Pick<TimelinePageOptions, "resourceTypes" | "excludeResourceTypes">): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
-  if (options.resourceTypes) {
-    conditions.push(
-      options.resourceTypes.length ? Prisma.sql`e."resourceType" IN (${Prisma.join([...options.resourceTypes])})` : Prisma.sql`1 = 0`,
-    );
-  }
+  if (options.resourceTypes) conditions.push(resourceTypeIn(options.resourceTypes));
   if (options.excludeResourceTypes?.length) {
     conditions.push(
-      Prisma.sql`(e."resourceType" IS NULL OR e."resourceType" NOT IN (${Prisma.join([...options.excludeResourceTypes])}))`,
+      Prisma.sql`(e."resourceType" IS NULL OR ${SCOPED_RESOURCE_TYPE} NOT IN (${Prisma.join([...options.excludeResourceTypes])}))`,
     );
   }
   return conditions;
@@ -189,8 +195,9 @@ export async function latestPerResource(
   options: { excludeLatestTypes?: readonly string[]; resourceIds?: readonly string[]; limit: number },
 ): Promise<LatestResourceRow[]> {
   if (resourceTypes.length === 0) return [];
-  const conditions = [Prisma.sql`e."resourceType" IN (${Prisma.join([...resourceTypes])})`, Prisma.sql`e."resourceId" IS NOT NULL`];
-  if (scope) conditions.unshift(scopeCondition(scope));
+  const conditions = scope
+    ? [scopeCondition(scope), resourceTypeIn(resourceTypes), Prisma.sql`e."resourceId" IS NOT NULL`]
+    : [Prisma.sql`e."resourceType" IN (${Prisma.join([...resourceTypes])})`, Prisma.sql`e."resourceId" IS NOT NULL`];
   if (options.resourceIds) {
     if (options.resourceIds.length === 0) return [];
     conditions.push(Prisma.sql`e."resourceId" IN (${Prisma.join([...options.resourceIds])})`);
@@ -237,7 +244,7 @@ export async function latestPerResourceRecent(
   const rows = await eventRows(
     handle,
     Prisma.sql`SELECT ${COLUMNS} FROM "Event" e
-      WHERE ${scopeCondition(scope)} AND e."resourceType" IN (${Prisma.join([...resourceTypes])}) AND e."resourceId" IS NOT NULL
+      WHERE ${scopeCondition(scope)} AND ${resourceTypeIn(resourceTypes)} AND e."resourceId" IS NOT NULL
       ORDER BY ${ORDER_DESC} LIMIT ${options.limit}`,
   );
   const byResource = new Map<string, LatestResourceRow>();

@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { statusColor } from "~/billing/status-colors";
 import { STATUS_SCAN_LIMIT, SUBSCRIPTION_FILTER_STATUSES, SubscriptionListQuerySchema } from "~/billing/subscription-list-query";
-import { listSubscriptions } from "~/billing/subscriptions.server";
+import { InvalidSubscriptionCursorError, listSubscriptions } from "~/billing/subscriptions.server";
 import { StatusBadge, UtcTime } from "~/components/lifecycle-ui";
 import { RouteError } from "~/components/route-error";
 import { database } from "~/db/prisma.server";
@@ -14,19 +14,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const parsed = SubscriptionListQuerySchema.safeParse({
     status: params.get("status") || undefined,
-    page: params.get("page") || undefined,
+    cursor: params.get("cursor") || undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Response(`Invalid \`${String(issue.path[0])}\`: ${issue.message}`, { status: 400 });
   }
-  return { query: parsed.data, ...(await listSubscriptions(database(), parsed.data)) };
+  try {
+    return { query: parsed.data, ...(await listSubscriptions(database(), parsed.data)) };
+  } catch (error) {
+    if (error instanceof InvalidSubscriptionCursorError) throw new Response(error.message, { status: 400 });
+    throw error;
+  }
 }
 
 export default function BillingPage() {
-  const { query, subscriptions, hasMore, scanned, scanLimited } = useLoaderData<typeof loader>();
+  const { query, subscriptions, nextCursor, examined, scanLimited } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
-  const pageHref = (page: number) => `?${new URLSearchParams({ ...(query.status ? { status: query.status } : {}), ...(page > 1 ? { page: String(page) } : {}) })}`;
+  const pageHref = (cursor: string | null) => `?${new URLSearchParams({ ...(query.status ? { status: query.status } : {}), ...(cursor ? { cursor } : {}) })}`;
   return (
     <div>
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -63,7 +68,7 @@ export default function BillingPage() {
             <>
               <h2 className="text-base font-semibold">No {statusColor(query.status).label.toLowerCase()} subscription</h2>
               <p className="mt-2 text-sm text-slate-700">
-                None of the {scanned.toLocaleString("en")} most recently active subscriptions has this status.{" "}
+                None of the {examined.toLocaleString("en")} subscriptions looked at {query.cursor ? "on this page " : ""}has this status.{" "}
                 <Link to="/billing" className="text-indigo-700 hover:underline">
                   Show every status
                 </Link>
@@ -136,17 +141,20 @@ export default function BillingPage() {
         </div>
       )}
       {scanLimited ? (
-        <p className="mt-2 text-xs text-slate-500">The status filter looked at the {STATUS_SCAN_LIMIT.toLocaleString("en")} most recently active subscriptions.</p>
+        <p className="mt-2 text-xs text-slate-500" role="status">
+          The status is read from each subscription's latest event, so the filter looked at the next {STATUS_SCAN_LIMIT.toLocaleString("en")} most recently active
+          subscriptions and stopped; older ones may match too.
+        </p>
       ) : null}
       <nav className="mt-4 flex gap-3 text-sm" aria-label="Pagination">
-        {query.page > 1 ? (
-          <Link to={pageHref(query.page - 1)} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
-            ← Newer
+        {query.cursor ? (
+          <Link to={pageHref(null)} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
+            ← Most recent
           </Link>
         ) : null}
-        {hasMore ? (
-          <Link to={pageHref(query.page + 1)} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
-            Older →
+        {nextCursor ? (
+          <Link to={pageHref(nextCursor)} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
+            {scanLimited ? "Look at older subscriptions →" : "Older →"}
           </Link>
         ) : null}
       </nav>
