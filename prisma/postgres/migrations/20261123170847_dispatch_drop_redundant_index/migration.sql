@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "DispatchTask_targetId_status_idx";
