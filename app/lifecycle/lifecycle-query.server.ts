@@ -231,35 +231,47 @@ export async function latestPerResource(
 
 /**
  * The latest event of each resource among the scope's most recent `limit` events of
- * these types, grouped in code. Cheaper than the window query when a scope has
- * thousands of one kind (a user's sessions), because the scan stops after `limit` rows;
- * `firstTimestampMs` and `eventCount` then describe the window, not all of history.
+ * these types. Cheaper than a window over all of history when a scope has thousands of
+ * one kind (a user's sessions): the inner scan stops after `limit` rows, and only one row
+ * per resource comes back (fewer still with `excludeLatestTypes`). `firstTimestampMs`
+ * and `eventCount` then describe that window, not all of history.
  */
 export async function latestPerResourceRecent(
   handle: DatabaseHandle,
   scope: TimelineScope,
   resourceTypes: readonly string[],
-  options: { limit: number },
-): Promise<{ resources: LatestResourceRow[]; windowFull: boolean }> {
-  const rows = await eventRows(
+  options: { limit: number; excludeLatestTypes?: readonly string[] },
+): Promise<LatestResourceRow[]> {
+  const exclude = options.excludeLatestTypes?.length
+    ? Prisma.sql`AND t."type" NOT IN (${Prisma.join([...options.excludeLatestTypes])})`
+    : Prisma.empty;
+  const partition = Prisma.sql`PARTITION BY w."resourceType", w."resourceId"`;
+  const newest = Prisma.sql`w."timestampMs" DESC, COALESCE(w."svixTimestamp", 0) DESC, w."firstReceivedAt" DESC, w."id" DESC`;
+  const oldest = Prisma.sql`w."timestampMs" ASC, COALESCE(w."svixTimestamp", 0) ASC, w."firstReceivedAt" ASC, w."id" ASC`;
+  const rows = await queryRows<EventRow & { rn: unknown; firstTimestampMs: bigint | number; firstType: string; eventCount: bigint | number }>(
     handle,
-    Prisma.sql`SELECT ${COLUMNS} FROM "Event" e
-      WHERE ${scopeCondition(scope)} AND ${resourceTypeIn(resourceTypes)} AND e."resourceId" IS NOT NULL
-      ORDER BY ${ORDER_DESC} LIMIT ${options.limit}`,
+    Prisma.sql`
+    SELECT t.* FROM (
+      SELECT w.*,
+        ROW_NUMBER() OVER (${partition} ORDER BY ${newest}) AS "rn",
+        FIRST_VALUE(w."timestampMs") OVER (${partition} ORDER BY ${oldest}) AS "firstTimestampMs",
+        FIRST_VALUE(w."type") OVER (${partition} ORDER BY ${oldest}) AS "firstType",
+        COUNT(*) OVER (${partition}) AS "eventCount"
+      FROM (
+        SELECT ${COLUMNS} FROM "Event" e
+        WHERE ${scopeCondition(scope)} AND ${resourceTypeIn(resourceTypes)} AND e."resourceId" IS NOT NULL
+        ORDER BY ${ORDER_DESC} LIMIT ${options.limit}
+      ) w
+    ) t
+    WHERE t."rn" = 1 ${exclude}
+    ORDER BY t."timestampMs" DESC, t."id" DESC`,
   );
-  const byResource = new Map<string, LatestResourceRow>();
-  for (const row of rows) {
-    const key = `${row.resourceType}\u0000${row.resourceId}`;
-    const known = byResource.get(key);
-    // Rows come newest first: the first one seen is the latest, the last one the first.
-    if (!known) byResource.set(key, { row, firstTimestampMs: Number(row.timestampMs), firstType: row.type, eventCount: 1 });
-    else {
-      known.firstTimestampMs = Number(row.timestampMs);
-      known.firstType = row.type;
-      known.eventCount++;
-    }
-  }
-  return { resources: [...byResource.values()], windowFull: rows.length >= options.limit };
+  return rows.map(({ rn: _rn, firstTimestampMs, firstType, eventCount, ...row }) => ({
+    row: normaliseRow(row as EventRow),
+    firstTimestampMs: Number(firstTimestampMs),
+    firstType,
+    eventCount: Number(eventCount),
+  }));
 }
 
 // The raw SQLite connection hands back integer milliseconds and 0/1 where Prisma maps a

@@ -100,14 +100,14 @@ export async function loadUserLifecycle(
     latestPerResourceRecent(handle, scope, ["organizationMembership", "subscription"], { limit: RELATED_LIMIT }),
     // A user may have thousands of sessions, nearly all long closed: an open one has an
     // event among the latest SESSION_WINDOW session events.
-    latestPerResourceRecent(handle, scope, ["session"], { limit: SESSION_WINDOW }),
+    latestPerResourceRecent(handle, scope, ["session"], { limit: SESSION_WINDOW, excludeLatestTypes: TERMINAL_SESSION_TYPES }),
     countByResourceType(handle, scope),
   ]);
   const historyRows = userRows.slice(0, USER_HISTORY_LIMIT);
-  const memberships = held.resources.filter((r) => r.row.resourceType === "organizationMembership");
-  const subscriptions = held.resources.filter((r) => r.row.resourceType === "subscription");
-  const sessions = recentSessions.resources.filter((r) => !TERMINAL_SESSION_TYPES.includes(r.row.type));
-  const related = [...held.resources, ...sessions];
+  const memberships = held.filter((r) => r.row.resourceType === "organizationMembership");
+  const subscriptions = held.filter((r) => r.row.resourceType === "subscription");
+  const sessions = recentSessions;
+  const related = [...held, ...sessions];
 
   const deletionsPromise = deletionRows(handle, [
     userId,

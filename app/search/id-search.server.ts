@@ -4,10 +4,12 @@
 // full-text index (`q`), which the worker fills about a second after an event arrives.
 import { z } from "zod";
 
+import { Prisma } from "~/generated/sqlite/client";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { listEvents, type EventRow } from "~/events/event-query.server";
 import { asArray, asObject, asString } from "~/lifecycle/lifecycle-event";
 import { loadEventData } from "~/lifecycle/lifecycle-query.server";
+import { queryRows } from "~/lifecycle/lifecycle-sql.server";
 
 export const SearchQuerySchema = z.object({
   q: z.string().trim().max(300, "is too long (at most 300 characters)").default(""),
@@ -120,25 +122,39 @@ async function searchId(handle: DatabaseHandle, id: string): Promise<SearchResul
     }
   }
 
+  // Prefixes that name a page of their own: one indexed column answers. NOTE: `csub_item_`
+  // starts with `csub_`, so items are handled below, not here.
+  const own = id.startsWith("csub_item_") ? null : PAGE_PREFIXES.find((p) => id.startsWith(p.prefix));
+  if (own) {
+    const n = await countInColumn(handle, own.column, id);
+    if (n > 0) return one(id, { kind: own.kind, id, href: hrefFor[own.kind](id), label: id, detail: plural(n, "event") }, eventsHref);
+    return result(id, "id", [], eventsHref);
+  }
+
   const rows = await eventsMentioning(handle, { resource: id });
-  // Prefixes that name a page of their own. NOTE: `csub_item_` starts with `csub_`, so items come first.
-  if (id.startsWith("user_") && rows.length) return one(id, { kind: "user", id, href: hrefFor.user(id), label: id, detail: `${plural(rows.length, "event")}` }, eventsHref);
-  if (id.startsWith("org_") && rows.length) {
-    return one(id, { kind: "organization", id, href: hrefFor.organization(id), label: id, detail: `${plural(rows.length, "event")}` }, eventsHref);
-  }
-  if (id.startsWith("cpayer_") && rows.length) {
-    return one(id, { kind: "payer", id, href: hrefFor.payer(id), label: id, detail: `${plural(rows.length, "billing event")} of this payer` }, eventsHref);
-  }
   if (id.startsWith("csub_item_")) return searchSubscriptionItem(handle, id, rows, eventsHref);
-  if (id.startsWith("csub_") && rows.length) {
-    return one(id, { kind: "subscription", id, href: hrefFor.subscription(id), label: id, detail: `${plural(rows.length, "event")}` }, eventsHref);
-  }
   if ((id.startsWith("pa_") || id.startsWith("cpa_")) && rows.length === 0) {
     // `cpa_` is a payment id, not indexed: look in the payload text.
     return searchPaymentAttempt(handle, id, await eventsMentioning(handle, { q: id, type: ["paymentAttempt.*"] }), eventsHref);
   }
   if (id.startsWith("pa_")) return searchPaymentAttempt(handle, id, rows, eventsHref);
   return fromColumns(id, rows, eventsHref);
+}
+
+const PAGE_PREFIXES = [
+  { prefix: "user_", kind: "user", column: "userId" },
+  { prefix: "org_", kind: "organization", column: "organizationId" },
+  { prefix: "cpayer_", kind: "payer", column: "payerId" },
+  { prefix: "csub_", kind: "subscription", column: "subscriptionId" },
+] as const;
+
+/** How many events name the id in this column, counted up to SCAN from the column's index. */
+async function countInColumn(handle: DatabaseHandle, column: (typeof PAGE_PREFIXES)[number]["column"], id: string): Promise<number> {
+  const [row] = await queryRows<{ n: bigint | number }>(
+    handle,
+    Prisma.sql`SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "Event" e WHERE ${Prisma.raw(`e."${column}"`)} = ${id} LIMIT ${SCAN}) x`,
+  );
+  return Number(row?.n ?? 0);
 }
 
 function one(query: string, match: SearchMatch, eventsHref: string): SearchResult {
