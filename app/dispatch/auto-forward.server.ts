@@ -12,7 +12,9 @@ import { typeMatchesPatterns } from "~/catalog/event-catalog";
 import { newId } from "~/db/ids";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { Prisma } from "~/generated/sqlite/client";
+import { insertRows } from "./bulk-insert.server";
 import { orderKeyOf } from "./job-selection.server";
+import { TASK_COLUMNS } from "./plan-job.server";
 import { parseEventTypes } from "./target.server";
 
 export const FORWARD_BATCH = 500;
@@ -53,8 +55,11 @@ export async function forwardNewEvents(handle: DatabaseHandle, limit = FORWARD_B
       const [row] = await tx.$queryRaw<{ forwardSeq: number }[]>`
         UPDATE "Target" SET "forwardSeq" = "forwardSeq" + ${matching.length} WHERE "id" = ${target.id} RETURNING "forwardSeq"`;
       const first = Number(row!.forwardSeq) - matching.length + 1;
-      await tx.dispatchTask.createMany({
-        data: matching.map((event, i) => ({
+      await insertRows(
+        tx,
+        "DispatchTask",
+        TASK_COLUMNS,
+        matching.map((event, i) => ({
           id: newId(now.getTime()),
           jobId: null,
           targetId: target.id,
@@ -63,10 +68,12 @@ export async function forwardNewEvents(handle: DatabaseHandle, limit = FORWARD_B
           lane: `fwd:${target.id}`,
           orderKey: orderKeyOf(event),
           status: "pending",
+          attempts: 0,
           nextAttemptAt: now,
+          svixId: null,
           createdAt: now,
         })),
-      });
+      );
     }
     return events.length;
   });

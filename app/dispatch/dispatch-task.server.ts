@@ -6,6 +6,7 @@
 import { newId } from "~/db/ids";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { Prisma } from "~/generated/sqlite/client";
+import { insertRows } from "./bulk-insert.server";
 import { settleJobs } from "./dispatch-job.server";
 import type { OutboundResult } from "./outbound.server";
 import { nextRetryDelay } from "./retry-schedule";
@@ -44,7 +45,21 @@ export interface ClaimOptions {
   max: number;
   /** The lease lasts until sendAt + timeout + this margin. */
   leaseMarginMs: number;
+  /** Take back expired leases first (default true). */
+  reclaimExpired?: boolean;
+  /** The previous batch's outcomes, written in the same transaction as this claim. */
+  completion?: CompletionPlan | null;
   now?: Date;
+}
+
+type Tx = Prisma.TransactionClient;
+
+export interface ClaimResult {
+  /** Null when the target is disabled or deleted. */
+  target: ClaimTarget | null;
+  tasks: ClaimedTask[];
+  /** Jobs the completion may have finished: pass to settleJobs. */
+  settle: string[];
 }
 
 /** Rate-limited slots are handed out at most this far ahead, so leases stay short. */
@@ -67,12 +82,11 @@ interface CandidateRow {
  * an empty list when nothing is due, the concurrency is used up, or the rate budget
  * for the next second is spent.
  */
-export async function claimTasks(
-  handle: DatabaseHandle,
-  options: ClaimOptions,
-): Promise<{ target: ClaimTarget; tasks: ClaimedTask[] } | null> {
+export async function claimTasks(handle: DatabaseHandle, options: ClaimOptions): Promise<ClaimResult> {
   const now = options.now ?? new Date();
-  return handle.db.$transaction(async (tx) => {
+  const result = await handle.db.$transaction(async (tx) => {
+    // One transaction per turn: the last batch's results, then the next batch.
+    const settle = options.completion ? await applyCompletion(tx, options.completion) : [];
     // A write first: on Postgres it locks the target's row until commit (claims for
     // one target run one at a time across instances); on SQLite it takes the write
     // lock, so the transaction cannot be upgraded mid-way and fail with SQLITE_BUSY.
@@ -80,17 +94,20 @@ export async function claimTasks(
       UPDATE "Target" SET "forwardSeq" = "forwardSeq"
       WHERE "id" = ${options.targetId} AND "deletedAt" IS NULL AND "enabled" = TRUE
       RETURNING "id", "url", "secretEncrypted", "headers", "timeoutMs", "maxPerSecond", "concurrency", "rateCursor"`;
-    if (!target) return null;
+    if (!target) return { target: null, tasks: [], settle };
 
-    // Leases of crashed or stalled workers: back in the queue, due at once.
-    await tx.$executeRaw`
-      UPDATE "DispatchTask" SET "status" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL
-      WHERE "targetId" = ${target.id} AND "status" = 'sending' AND "lockedUntil" < ${now}`;
+    // Leases of crashed or stalled workers: back in the queue, due at once. (A pump
+    // asks for this when it starts and about once a second, not on every claim.)
+    if (options.reclaimExpired !== false) {
+      await tx.$executeRaw`
+        UPDATE "DispatchTask" SET "status" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL
+        WHERE "targetId" = ${target.id} AND "status" = 'sending' AND "lockedUntil" < ${now}`;
+    }
 
     const [{ inFlight }] = await tx.$queryRaw<{ inFlight: bigint | number }[]>`
       SELECT COUNT(*) AS "inFlight" FROM "DispatchTask" WHERE "targetId" = ${target.id} AND "status" = 'sending'`;
     const slots = Math.min(options.max, target.concurrency - Number(inFlight));
-    if (slots <= 0) return { target, tasks: [] };
+    if (slots <= 0) return { target, tasks: [], settle };
 
     // The head of each resource's line: a task waits while an earlier task of the
     // same lane (job, or the target's auto-forward) and resource is unfinished, so
@@ -107,7 +124,7 @@ export async function claimTasks(
             AND p."status" IN ('pending', 'sending'))
       ORDER BY t."nextAttemptAt" ASC, t."seq" ASC
       LIMIT ${slots}`;
-    if (candidates.length === 0) return { target, tasks: [] };
+    if (candidates.length === 0) return { target, tasks: [], settle };
 
     // Rate limits: the target's and the job's, each a cursor of the next free slot.
     const nowMs = now.getTime();
@@ -137,7 +154,7 @@ export async function claimTasks(
         jobMaxPerSecond: row.jobMaxPerSecond === null ? null : Number(row.jobMaxPerSecond),
       });
     }
-    if (tasks.length === 0) return { target, tasks: [] };
+    if (tasks.length === 0) return { target, tasks: [], settle };
 
     // One UPDATE per distinct send time (all of them share one without a rate limit).
     const bySendAt = new Map<number, ClaimedTask[]>();
@@ -159,9 +176,28 @@ export async function claimTasks(
     for (const [jobId, cursor] of jobCursors) {
       await tx.$executeRaw`UPDATE "DispatchJob" SET "rateCursor" = ${new Date(Math.ceil(cursor))} WHERE "id" = ${jobId}`;
     }
-    return { target, tasks: tasks.filter((t) => claimed.has(t.id)) };
+    return { target, tasks: tasks.filter((t) => claimed.has(t.id)), settle };
   });
+  if (result.settle.length) await settleJobs(handle.db, result.settle, now);
+  return result;
 }
+
+const ATTEMPT_COLUMNS = [
+  "id",
+  "taskId",
+  "eventId",
+  "targetId",
+  "jobId",
+  "attempt",
+  "status",
+  "ok",
+  "durationMs",
+  "error",
+  "responseExcerpt",
+  "svixId",
+  "sentAt",
+  "nextAttemptAt",
+] as const;
 
 /** What happened to one claimed task. */
 export type TaskOutcome =
@@ -184,23 +220,31 @@ export interface CompleteOptions {
  * lease expired (and was re-claimed) still records its attempt, but no longer moves
  * the task or the job's counters.
  */
-export async function completeTasks(handle: DatabaseHandle, outcomes: TaskOutcome[], options: CompleteOptions): Promise<void> {
-  if (outcomes.length === 0) return;
-  const now = options.now ?? new Date();
-  const jobIds = [...new Set(outcomes.map((o) => o.task.jobId).filter((id): id is string => id !== null))];
-  const jobStatus = new Map(
-    jobIds.length
-      ? (await handle.db.dispatchJob.findMany({ where: { id: { in: jobIds } }, select: { id: true, status: true } })).map((j) => [j.id, j.status])
-      : [],
-  );
-
-  interface Plan {
+/** What completing a batch will write, worked out before the transaction. */
+export interface CompletionPlan {
+  workerId: string;
+  now: Date;
+  plans: {
     outcome: TaskOutcome;
     next: "sent" | "retry" | "failed" | "superseded";
     nextAttemptAt: Date | null;
     error: string | null;
-  }
-  const plans: Plan[] = outcomes.map((outcome) => {
+  }[];
+}
+
+export async function planCompletion(handle: DatabaseHandle, outcomes: TaskOutcome[], options: CompleteOptions): Promise<CompletionPlan | null> {
+  if (outcomes.length === 0) return null;
+  const now = options.now ?? new Date();
+  // A failed send of a canceled job is not retried; the job's status is only needed then.
+  const failedJobIds = [
+    ...new Set(outcomes.filter((o) => o.kind === "attempted" && !o.result.ok && o.task.jobId).map((o) => o.task.jobId!)),
+  ];
+  const jobStatus = new Map(
+    failedJobIds.length
+      ? (await handle.db.dispatchJob.findMany({ where: { id: { in: failedJobIds } }, select: { id: true, status: true } })).map((j) => [j.id, j.status])
+      : [],
+  );
+  const plans: CompletionPlan["plans"] = outcomes.map((outcome) => {
     if (outcome.kind === "superseded") return { outcome, next: "superseded", nextAttemptAt: null, error: "Already delivered by a later job" };
     if (outcome.kind === "missing") return { outcome, next: "failed", nextAttemptAt: null, error: "The event no longer exists" };
     const { result, task } = outcome;
@@ -213,77 +257,93 @@ export async function completeTasks(handle: DatabaseHandle, outcomes: TaskOutcom
     }
     return { outcome, next: "retry", nextAttemptAt: new Date(now.getTime() + delay), error: result.error };
   });
+  return { workerId: options.workerId, now, plans };
+}
 
+/**
+ * Writes a completion inside a transaction. Returns the jobs that may now be
+ * finished (for settleJobs once the transaction has committed).
+ */
+export async function applyCompletion(tx: Tx, completion: CompletionPlan): Promise<string[]> {
+  const { plans, workerId } = completion;
   const settled = new Set<string>();
-  await handle.db.$transaction(async (tx) => {
-    const attempts = plans.filter((p) => p.outcome.kind === "attempted");
-    if (attempts.length) {
-      await tx.dispatchAttempt.createMany({
-        data: attempts.map(({ outcome, nextAttemptAt }) => {
-          const o = outcome as Extract<TaskOutcome, { kind: "attempted" }>;
-          return {
-            id: newId(o.sentAt.getTime()),
-            taskId: o.task.id,
-            eventId: o.task.eventId,
-            targetId: o.targetId,
-            jobId: o.task.jobId,
-            attempt: o.task.attempt,
-            status: o.result.status,
-            ok: o.result.ok,
-            durationMs: o.result.durationMs,
-            error: o.result.error,
-            responseExcerpt: o.result.responseExcerpt,
-            svixId: o.svixId,
-            sentAt: o.sentAt,
-            nextAttemptAt,
-          };
-        }),
-      });
-    }
+  const attempts = plans.filter((p) => p.outcome.kind === "attempted");
+  await insertRows(
+    tx,
+    "DispatchAttempt",
+    ATTEMPT_COLUMNS,
+    attempts.map(({ outcome, nextAttemptAt }) => {
+      const o = outcome as Extract<TaskOutcome, { kind: "attempted" }>;
+      return {
+        id: newId(o.sentAt.getTime()),
+        taskId: o.task.id,
+        eventId: o.task.eventId,
+        targetId: o.targetId,
+        jobId: o.task.jobId,
+        attempt: o.task.attempt,
+        status: o.result.status,
+        ok: o.result.ok,
+        durationMs: o.result.durationMs,
+        error: o.result.error,
+        responseExcerpt: o.result.responseExcerpt,
+        svixId: o.svixId,
+        sentAt: o.sentAt,
+        nextAttemptAt,
+      };
+    }),
+  );
 
-    const sentByJob = new Map<string, number>();
-    const failedByJob = new Map<string, number>();
-    const bump = (map: Map<string, number>, jobId: string | null) => {
-      if (jobId) map.set(jobId, (map.get(jobId) ?? 0) + 1);
-    };
+  const sentByJob = new Map<string, number>();
+  const failedByJob = new Map<string, number>();
+  const bump = (map: Map<string, number>, jobId: string | null) => {
+    if (jobId) map.set(jobId, (map.get(jobId) ?? 0) + 1);
+  };
 
-    // Deliveries (and supersessions, which the target also has) in one statement.
-    const delivered = plans.filter((p) => p.next === "sent" || p.next === "superseded");
-    for (const next of ["sent", "superseded"] as const) {
-      const group = delivered.filter((p) => p.next === next);
-      if (!group.length) continue;
-      const rows = await tx.$queryRaw<{ id: string; jobId: string | null }[]>`
-        UPDATE "DispatchTask" SET "status" = ${next}, "lockedBy" = NULL, "lockedUntil" = NULL,
-          "lastError" = ${next === "superseded" ? "Already delivered by a later job" : null}
-        WHERE "id" IN (${Prisma.join(group.map((p) => p.outcome.task.id))})
-          AND "lockedBy" = ${options.workerId} AND "status" = 'sending'
-        RETURNING "id", "jobId"`;
-      for (const row of rows) bump(sentByJob, row.jobId);
-    }
+  // Deliveries (and supersessions, which the target also has) in one statement.
+  const delivered = plans.filter((p) => p.next === "sent" || p.next === "superseded");
+  for (const next of ["sent", "superseded"] as const) {
+    const group = delivered.filter((p) => p.next === next);
+    if (!group.length) continue;
+    const rows = await tx.$queryRaw<{ id: string; jobId: string | null }[]>`
+      UPDATE "DispatchTask" SET "status" = ${next}, "lockedBy" = NULL, "lockedUntil" = NULL,
+        "lastError" = ${next === "superseded" ? "Already delivered by a later job" : null}
+      WHERE "id" IN (${Prisma.join(group.map((p) => p.outcome.task.id))})
+        AND "lockedBy" = ${workerId} AND "status" = 'sending'
+      RETURNING "id", "jobId"`;
+    for (const row of rows) bump(sentByJob, row.jobId);
+  }
 
-    for (const plan of plans.filter((p) => p.next === "retry" || p.next === "failed")) {
-      const task = plan.outcome.task;
-      const updated =
-        plan.next === "retry"
-          ? await tx.$executeRaw`
-              UPDATE "DispatchTask" SET "status" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL,
-                "nextAttemptAt" = ${plan.nextAttemptAt}, "lastError" = ${plan.error}
-              WHERE "id" = ${task.id} AND "lockedBy" = ${options.workerId} AND "status" = 'sending'`
-          : await tx.$executeRaw`
-              UPDATE "DispatchTask" SET "status" = 'failed', "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = ${plan.error}
-              WHERE "id" = ${task.id} AND "lockedBy" = ${options.workerId} AND "status" = 'sending'`;
-      if (updated && plan.next === "failed") bump(failedByJob, task.jobId);
-    }
+  for (const plan of plans.filter((p) => p.next === "retry" || p.next === "failed")) {
+    const task = plan.outcome.task;
+    const updated =
+      plan.next === "retry"
+        ? await tx.$executeRaw`
+            UPDATE "DispatchTask" SET "status" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL,
+              "nextAttemptAt" = ${plan.nextAttemptAt}, "lastError" = ${plan.error}
+            WHERE "id" = ${task.id} AND "lockedBy" = ${workerId} AND "status" = 'sending'`
+        : await tx.$executeRaw`
+            UPDATE "DispatchTask" SET "status" = 'failed', "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = ${plan.error}
+            WHERE "id" = ${task.id} AND "lockedBy" = ${workerId} AND "status" = 'sending'`;
+    if (updated && plan.next === "failed") bump(failedByJob, task.jobId);
+  }
 
-    for (const jobId of new Set([...sentByJob.keys(), ...failedByJob.keys()])) {
-      await tx.dispatchJob.update({
-        where: { id: jobId },
-        data: { sent: { increment: sentByJob.get(jobId) ?? 0 }, failed: { increment: failedByJob.get(jobId) ?? 0 } },
-      });
-      settled.add(jobId);
-    }
-  });
-  if (settled.size) await settleJobs(handle.db, settled, now);
+  for (const jobId of new Set([...sentByJob.keys(), ...failedByJob.keys()])) {
+    const [job] = await tx.$queryRaw<{ total: number; sent: number; failed: number; canceled: number; planned: boolean | number }[]>`
+      UPDATE "DispatchJob" SET "sent" = "sent" + ${sentByJob.get(jobId) ?? 0}, "failed" = "failed" + ${failedByJob.get(jobId) ?? 0}
+      WHERE "id" = ${jobId}
+      RETURNING "total", "sent", "failed", "canceled", "planned"`;
+    // Only a job whose counters add up can be finished; the check costs two queries.
+    if (job && job.planned && Number(job.sent) + Number(job.failed) + Number(job.canceled) >= Number(job.total)) settled.add(jobId);
+  }
+  return [...settled];
+}
+
+/** Records a batch's outcomes on its own (the worker's last batch; tests). */
+export async function completeTasks(handle: DatabaseHandle, outcomes: TaskOutcome[], options: CompleteOptions): Promise<void> {
+  const completion = await planCompletion(handle, outcomes, options);
+  if (!completion) return;
+  const settle = await handle.db.$transaction((tx) => applyCompletion(tx, completion));
+  if (settle.length) await settleJobs(handle.db, settle, completion.now);
 }
 
 /** Targets with tasks due now (or leases to take back), for the worker to start on. */

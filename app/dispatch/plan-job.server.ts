@@ -6,6 +6,7 @@
 import { newId } from "~/db/ids";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { newMessageId } from "~/catalog/sign";
+import { insertRows } from "./bulk-insert.server";
 import { settleJobs, type DispatchJobRow } from "./dispatch-job.server";
 import {
   cursorOf,
@@ -18,6 +19,7 @@ import {
 } from "./job-selection.server";
 
 export const PLAN_CHUNK = 1000;
+export const TASK_COLUMNS = ["id", "jobId", "targetId", "eventId", "seq", "lane", "orderKey", "status", "attempts", "nextAttemptAt", "svixId", "createdAt"] as const;
 const PLAN_LEASE_MS = 60_000;
 
 interface PlanCursor extends SelectionCursor {
@@ -71,25 +73,27 @@ async function planChunk(handle: DatabaseHandle, job: DispatchJobRow, now: Date)
   const touchedJobs: string[] = [job.id];
 
   await handle.db.$transaction(async (tx) => {
-    for (let i = 0; i < events.length; i += 500) {
-      await tx.dispatchTask.createMany({
-        data: events.slice(i, i + 500).map((event, j) => ({
-          id: newId(now.getTime()),
-          jobId: job.id,
-          targetId: job.targetId,
-          eventId: event.id,
-          seq: firstSeq + i + j,
-          lane: job.id,
-          orderKey: orderKeyOf(event),
-          status: "pending",
-          // The job's creation time for every chunk: across jobs, older jobs go first;
-          // within a job, seq decides.
-          nextAttemptAt: job.createdAt,
-          svixId: job.newSvixId ? newMessageId() : null,
-          createdAt: now,
-        })),
-      });
-    }
+    await insertRows(
+      tx,
+      "DispatchTask",
+      TASK_COLUMNS,
+      events.map((event, i) => ({
+        id: newId(now.getTime()),
+        jobId: job.id,
+        targetId: job.targetId,
+        eventId: event.id,
+        seq: firstSeq + i,
+        lane: job.id,
+        orderKey: orderKeyOf(event),
+        status: "pending",
+        attempts: 0,
+        // The job's creation time for every chunk: across jobs, older jobs go first;
+        // within a job, seq decides.
+        nextAttemptAt: job.createdAt,
+        svixId: job.newSvixId ? newMessageId() : null,
+        createdAt: now,
+      })),
+    );
     if (supersedes && events.length) {
       // Retries still waiting in other jobs would send these events again later;
       // this job sends them now, so the old tasks stop (counted as canceled there).

@@ -25,7 +25,7 @@ describe("two workers on one Postgres", () => {
     database = await createTestDatabase("postgres");
     await ensureDefaultSource(database.db);
     instances = [createDatabase(database.url), createDatabase(database.url)];
-    receiver = await startReceiver(secret, () => ({ status: 200, delayMs: 2 + Math.floor(Math.random() * 8) }));
+    receiver = await startReceiver(secret, () => ({ status: 200, delayMs: 5 + Math.floor(Math.random() * 10) }));
   });
   afterAll(async () => {
     await receiver.close();
@@ -39,10 +39,11 @@ describe("two workers on one Postgres", () => {
       await ingestSigned(deps, SOURCE_SECRET, envelope("user.updated", { id: `user_w${i % 30}`, object: "user", n: i }, Date.UTC(2026, 0, 1) + i));
     }
     const target = (
-      await createTarget(database.db, TargetCreateSchema.parse({ name: "shared", url: receiver.url, secret, concurrency: 16 }), { actor: "test", allowlist: null })
+      await createTarget(database.db, TargetCreateSchema.parse({ name: "shared", url: receiver.url, secret, concurrency: 24 }), { actor: "test", allowlist: null })
     ).target;
     const job = await replayEvents(database, { targetId: target.id, filter: { type: ["user.*"] }, actor: "test" });
-    const workers = instances.map((handle) => startDispatch(handle));
+    // Small claims, so neither instance can take the whole concurrency budget at once.
+    const workers = instances.map((handle) => startDispatch(handle, { claimBatch: 6 }));
     try {
       expect(await waitForJob(database, job.id, { timeoutMs: 30_000 })).toMatchObject({ status: "done", sent: 120, failed: 0 });
     } finally {
