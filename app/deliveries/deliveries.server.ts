@@ -1,6 +1,7 @@
 // Reading deliveries (every request that reached ingest, valid or not) for the
 // /deliveries pages and `GET /api/v1/deliveries`.
 import type { Role } from "~/auth/roles";
+import { newId } from "~/db/ids";
 import type { Db } from "~/db/prisma.server";
 import { redactEnvelope, seesSecrets, typeHasSecrets } from "~/events/redaction";
 import { parseEnvelope } from "~/ingest/envelope";
@@ -53,6 +54,10 @@ const LIST_SELECT = {
 
 export class InvalidDeliveryCursorError extends Error {}
 
+// Delivery ids are newId(receivedAt): 10 characters of milliseconds, then 16 random.
+const firstIdAt = (date: Date) => newId(date.getTime()).slice(0, 10) + "0".repeat(16);
+const lastIdAt = (date: Date) => newId(date.getTime()).slice(0, 10) + "Z".repeat(16);
+
 function encodeCursor(id: string): string {
   return Buffer.from(id, "utf8").toString("base64url");
 }
@@ -74,12 +79,19 @@ export async function listDeliveries(
 ): Promise<{ deliveries: ApiDelivery[]; nextCursor: string | null }> {
   const outcomes = outcomesFor(query.outcome);
   const before = query.cursor ? decodeCursor(query.cursor) : null;
+  // The time range is also an id range, so every filter walks an index ending in `id`
+  // ([outcome, id], [sourceSlug, id] or the primary key) in page order.
+  const ids = {
+    ...(before ? { lt: before } : {}),
+    ...(query.from ? { gte: firstIdAt(query.from) } : {}),
+    ...(query.to ? { lte: lastIdAt(query.to) } : {}),
+  };
   const rows = await db.delivery.findMany({
     where: {
       ...(outcomes ? { outcome: outcomes.length === 1 ? outcomes[0] : { in: [...outcomes] } } : {}),
       ...(query.source ? { sourceSlug: query.source } : {}),
       ...(query.from || query.to ? { receivedAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lte: query.to } : {}) } } : {}),
-      ...(before ? { id: { lt: before } } : {}),
+      ...(Object.keys(ids).length ? { id: ids } : {}),
     },
     orderBy: { id: "desc" },
     take: query.limit + 1,
