@@ -226,6 +226,8 @@ async function pickTargets(handle: DatabaseHandle) {
   return { userId, updatedEventId: updated.id, email: payload.data.email_addresses[0]!.email_address };
 }
 
+const hourAgo = (hours: number) => new Date(Math.floor(Date.now() / 3_600_000 - hours) * 3_600_000).toISOString();
+
 async function measureServer(handle: DatabaseHandle, token: string): Promise<HttpMeasurement[]> {
   const targets = await pickTargets(handle);
   const api = { authorization: `Bearer ${token}` };
@@ -261,6 +263,8 @@ async function measureServer(handle: DatabaseHandle, token: string): Promise<Htt
   await add("API: event detail with diff (user.updated)", `/api/v1/events/${targets.updatedEventId}`, api, count);
   await add("API: deliveries, first page", "/api/v1/deliveries?limit=50", api, count);
   await add("API: deliveries that failed verification", "/api/v1/deliveries?limit=50&outcome=failed", api, count);
+  await add("API: deliveries of a rare source (0.1 %)", "/api/v1/deliveries?limit=50&source=clerk-staging-old", api, count);
+  await add("API: deliveries, one hour a week ago", `/api/v1/deliveries?limit=50&from=${hourAgo(7 * 24)}&to=${hourAgo(7 * 24 - 1)}`, api, count);
   await add("page: /events", "/events", cookie, rows);
   await add("page: /events?type=user.updated", "/events?type=user.updated", cookie, rows);
   await add("page: /events?resource=<user>", `/events?resource=${targets.userId}`, cookie, rows);
