@@ -57,6 +57,7 @@ export async function forwardNewEvents(handle: DatabaseHandle, limit = FORWARD_B
       const first = Number(row!.forwardSeq) - matching.length + 1;
       await insertRows(
         tx,
+        handle.provider,
         "DispatchTask",
         TASK_COLUMNS,
         matching.map((event, i) => ({

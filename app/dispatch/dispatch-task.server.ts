@@ -6,7 +6,7 @@
 import { newId } from "~/db/ids";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { Prisma } from "~/generated/sqlite/client";
-import { insertRows } from "./bulk-insert.server";
+import { idList, insertRows, type Columns } from "./bulk-insert.server";
 import { settleJobs } from "./dispatch-job.server";
 import type { OutboundResult } from "./outbound.server";
 import { nextRetryDelay } from "./retry-schedule";
@@ -166,7 +166,7 @@ export async function claimTasks(handle: DatabaseHandle, options: ClaimOptions):
         SET "status" = 'sending', "lockedBy" = ${options.workerId}, "attempts" = "attempts" + 1,
             "nextAttemptAt" = ${new Date(sendAt)},
             "lockedUntil" = ${new Date(sendAt + target.timeoutMs + options.leaseMarginMs)}
-        WHERE "id" IN (${Prisma.join(group.map((t) => t.id))}) AND "status" = 'pending'
+        WHERE "id" IN ${idList(handle.provider, group.map((t) => t.id))} AND "status" = 'pending'
         RETURNING "id"`;
       for (const row of rows) claimed.add(row.id);
     }
@@ -182,22 +182,22 @@ export async function claimTasks(handle: DatabaseHandle, options: ClaimOptions):
   return result;
 }
 
-const ATTEMPT_COLUMNS = [
-  "id",
-  "taskId",
-  "eventId",
-  "targetId",
-  "jobId",
-  "attempt",
-  "status",
-  "ok",
-  "durationMs",
-  "error",
-  "responseExcerpt",
-  "svixId",
-  "sentAt",
-  "nextAttemptAt",
-] as const;
+const ATTEMPT_COLUMNS: Columns = [
+  ["id", "text"],
+  ["taskId", "text"],
+  ["eventId", "text"],
+  ["targetId", "text"],
+  ["jobId", "text"],
+  ["attempt", "integer"],
+  ["status", "integer"],
+  ["ok", "boolean"],
+  ["durationMs", "integer"],
+  ["error", "text"],
+  ["responseExcerpt", "text"],
+  ["svixId", "text"],
+  ["sentAt", "timestamp"],
+  ["nextAttemptAt", "timestamp"],
+];
 
 /** What happened to one claimed task. */
 export type TaskOutcome =
@@ -222,6 +222,7 @@ export interface CompleteOptions {
  */
 /** What completing a batch will write, worked out before the transaction. */
 export interface CompletionPlan {
+  provider: DatabaseHandle["provider"];
   workerId: string;
   now: Date;
   plans: {
@@ -257,7 +258,7 @@ export async function planCompletion(handle: DatabaseHandle, outcomes: TaskOutco
     }
     return { outcome, next: "retry", nextAttemptAt: new Date(now.getTime() + delay), error: result.error };
   });
-  return { workerId: options.workerId, now, plans };
+  return { provider: handle.provider, workerId: options.workerId, now, plans };
 }
 
 /**
@@ -270,6 +271,7 @@ export async function applyCompletion(tx: Tx, completion: CompletionPlan): Promi
   const attempts = plans.filter((p) => p.outcome.kind === "attempted");
   await insertRows(
     tx,
+    completion.provider,
     "DispatchAttempt",
     ATTEMPT_COLUMNS,
     attempts.map(({ outcome, nextAttemptAt }) => {
@@ -307,7 +309,7 @@ export async function applyCompletion(tx: Tx, completion: CompletionPlan): Promi
     const rows = await tx.$queryRaw<{ id: string; jobId: string | null }[]>`
       UPDATE "DispatchTask" SET "status" = ${next}, "lockedBy" = NULL, "lockedUntil" = NULL,
         "lastError" = ${next === "superseded" ? "Already delivered by a later job" : null}
-      WHERE "id" IN (${Prisma.join(group.map((p) => p.outcome.task.id))})
+      WHERE "id" IN ${idList(completion.provider, group.map((p) => p.outcome.task.id))}
         AND "lockedBy" = ${workerId} AND "status" = 'sending'
       RETURNING "id", "jobId"`;
     for (const row of rows) bump(sentByJob, row.jobId);

@@ -13,6 +13,7 @@ import { Prisma } from "~/generated/sqlite/client";
 import { logger } from "~/observability/logger.server";
 import type { WorkerTask } from "~/worker/worker.server";
 import { forwardNewEvents } from "./auto-forward.server";
+import { idList } from "./bulk-insert.server";
 import { dispatchConfig, type DispatchConfig } from "./dispatch-config.server";
 import {
   claimTasks,
@@ -173,7 +174,7 @@ export class DispatchWorker {
     const rows = await db.$queryRaw<{ id: string; svixId: string; body: string; bytes: number | bigint; firstDeliveryId: string }[]>`
       SELECT e."id", e."svixId", e."firstDeliveryId", ${body} AS "body", ${bytes} AS "bytes"
       FROM "Event" e JOIN "Delivery" d ON d."id" = e."firstDeliveryId"
-      WHERE e."id" IN (${Prisma.join(ids)})`;
+      WHERE e."id" IN ${idList(provider, ids)}`;
     const result = new Map<string, EventToSend>();
     const odd: { id: string; svixId: string; firstDeliveryId: string }[] = [];
     for (const row of rows) {

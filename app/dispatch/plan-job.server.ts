@@ -6,7 +6,7 @@
 import { newId } from "~/db/ids";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { newMessageId } from "~/catalog/sign";
-import { insertRows } from "./bulk-insert.server";
+import { insertRows, type Columns } from "./bulk-insert.server";
 import { settleJobs, type DispatchJobRow } from "./dispatch-job.server";
 import {
   cursorOf,
@@ -19,7 +19,20 @@ import {
 } from "./job-selection.server";
 
 export const PLAN_CHUNK = 1000;
-export const TASK_COLUMNS = ["id", "jobId", "targetId", "eventId", "seq", "lane", "orderKey", "status", "attempts", "nextAttemptAt", "svixId", "createdAt"] as const;
+export const TASK_COLUMNS: Columns = [
+  ["id", "text"],
+  ["jobId", "text"],
+  ["targetId", "text"],
+  ["eventId", "text"],
+  ["seq", "integer"],
+  ["lane", "text"],
+  ["orderKey", "text"],
+  ["status", "text"],
+  ["attempts", "integer"],
+  ["nextAttemptAt", "timestamp"],
+  ["svixId", "text"],
+  ["createdAt", "timestamp"],
+];
 const PLAN_LEASE_MS = 60_000;
 
 interface PlanCursor extends SelectionCursor {
@@ -75,6 +88,7 @@ async function planChunk(handle: DatabaseHandle, job: DispatchJobRow, now: Date)
   await handle.db.$transaction(async (tx) => {
     await insertRows(
       tx,
+      handle.provider,
       "DispatchTask",
       TASK_COLUMNS,
       events.map((event, i) => ({

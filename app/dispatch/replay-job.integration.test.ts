@@ -158,10 +158,12 @@ describe.each(PROVIDERS)("replaying to a target (%s)", (provider) => {
     const at = (svixId: string) => receiver.requests.filter((r) => r.svixId === svixId).map((r) => r.at);
     const down = at(always500.svixId);
     expect(down).toHaveLength(3);
+    // Never sooner than the schedule (jitter only adds up to 20 %); the upper bounds
+    // leave room for a busy CI machine.
     expect(down[1]! - down[0]!).toBeGreaterThanOrEqual(100);
-    expect(down[1]! - down[0]!).toBeLessThan(100 * 1.2 + 400);
+    expect(down[1]! - down[0]!).toBeLessThan(100 * 1.2 + 1500);
     expect(down[2]! - down[1]!).toBeGreaterThanOrEqual(300);
-    expect(down[2]! - down[1]!).toBeLessThan(300 * 1.2 + 400);
+    expect(down[2]! - down[1]!).toBeLessThan(300 * 1.2 + 1500);
     const limitedTimes = at(limited.svixId);
     expect(limitedTimes).toHaveLength(2);
     expect(limitedTimes[1]! - limitedTimes[0]!).toBeGreaterThanOrEqual(1000);
