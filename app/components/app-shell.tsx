@@ -57,6 +57,9 @@ export function AppShell({
                     className="w-56 rounded-md border border-slate-300 bg-slate-50 px-2.5 py-1 font-mono text-xs placeholder:font-sans focus:border-indigo-500 focus:bg-white focus:outline-none focus:ring-1 focus:ring-indigo-500 lg:w-72"
                   />
                 </Form>
+                <NavLink to="/search" className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900 md:hidden">
+                  Search
+                </NavLink>
                 <span className="text-slate-600">
                   {account.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">{account.role}</span>
                 </span>
