@@ -263,6 +263,7 @@ async function measureServer(handle: DatabaseHandle, token: string): Promise<Htt
   await add("API: event detail with diff (user.updated)", `/api/v1/events/${targets.updatedEventId}`, api, count);
   await add("API: deliveries, first page", "/api/v1/deliveries?limit=50", api, count);
   await add("API: deliveries that failed verification", "/api/v1/deliveries?limit=50&outcome=failed", api, count);
+  await add("API: failed deliveries of the busy source", "/api/v1/deliveries?limit=50&outcome=failed&source=clerk", api, count);
   await add("API: deliveries of a rare source (0.1 %)", "/api/v1/deliveries?limit=50&source=clerk-staging-old", api, count);
   await add("API: deliveries, one hour a week ago", `/api/v1/deliveries?limit=50&from=${hourAgo(7 * 24)}&to=${hourAgo(7 * 24 - 1)}`, api, count);
   await add("page: /events", "/events", cookie, rows);
