@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   worker: () => import("./worker"),
   send: () => import("./send"),
   seed: () => import("./seed"),
+  target: () => import("./target"),
 };
 
 async function main(argv: string[]) {
@@ -41,6 +42,9 @@ function usage() {
     "                                   [--user ID] [--seed N] [--concurrency N]",
     "  seed --events N [--users U]      fill the database with realistic events for demos and benchmarks",
     "       [--days D] [--heavy-user ID [--heavy-events N]]",
+    "  target list                      targets for replays and auto-forward (id, name, url, mode, types)",
+    "  target create --name N --url U   add a target [--types user.*] [--auto-forward] [--max-per-second N]",
+    "                                   [--concurrency N] [--secret-stdin]; prints its secret as the last line",
   ].join("\n");
 }
 

@@ -7,7 +7,7 @@
 // the alternative, but ids come from the receive time while rows commit in any order,
 // so a mark can pass an event whose transaction had not committed yet; a flag cannot
 // miss one. Ingest never waits on forwarding, and a burst of deliveries costs the
-// forwarder one batch per turn. See docs/decisions/0005-dispatch-queue.md.
+// forwarder one batch per turn. See docs/decisions/0007-dispatch-queue.md.
 import { typeMatchesPatterns } from "~/catalog/event-catalog";
 import { newId } from "~/db/ids";
 import type { DatabaseHandle } from "~/db/prisma.server";

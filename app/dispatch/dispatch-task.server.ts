@@ -2,7 +2,7 @@
 // ids only; the worker re-reads the event and target when it sends. A claim is a
 // lease (`status = 'sending'`, `lockedBy`, `lockedUntil`) taken inside a transaction
 // that first locks the target's row, so every instance sees one consistent picture of
-// the target's in-flight sends and rate budget. See docs/decisions/0005-dispatch-queue.md.
+// the target's in-flight sends and rate budget. See docs/decisions/0007-dispatch-queue.md.
 import { newId } from "~/db/ids";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { Prisma } from "~/generated/sqlite/client";
