@@ -75,18 +75,14 @@ describe.each(PROVIDERS)("billing timelines (%s)", (provider) => {
   });
 
   it("places attempts that name nothing but the payer, and says so", async () => {
-    const { database, deps } = await freshDatabase(provider);
-    try {
-      for (const envelope of sequence.envelopes) {
-        const data = envelope.type.startsWith("paymentAttempt.") ? { ...envelope.data, subscription_items: [] } : envelope.data;
-        await ingestSigned(deps, SECRET, { ...envelope, data });
-      }
-      const timeline = await loadSubscriptionTimeline(database, sequence.subscriptionId);
-      expect(timeline.payments.map((p) => p.linkedBy)).toEqual(["payer", "payer", "payer", "payer"]);
-      expect(timeline.state.inferred.join(" ")).toMatch(/placed here by their payer/);
-    } finally {
-      await database.drop();
+    const lena = subscriptionSequence("lena");
+    for (const envelope of lena.envelopes) {
+      const data = envelope.type.startsWith("paymentAttempt.") ? { ...envelope.data, subscription_items: [] } : envelope.data;
+      await ingestSigned(shuffled.deps, SECRET, { ...envelope, data });
     }
+    const timeline = await loadSubscriptionTimeline(shuffled.database, lena.subscriptionId);
+    expect(timeline.payments.map((p) => p.linkedBy)).toEqual(["payer", "payer", "payer", "payer"]);
+    expect(timeline.state.inferred.join(" ")).toMatch(/placed here by their payer/);
   });
 
   it("flags past due without payment, and items whose subscription was never seen", async () => {
@@ -126,37 +122,35 @@ describe.each(PROVIDERS)("billing timelines (%s)", (provider) => {
   });
 
   it("pages through many subscriptions by last activity without skipping or repeating", async () => {
-    const { database, deps } = await freshDatabase(provider);
-    try {
-      const base = Date.UTC(2026, 9, 1);
-      // 70 subscriptions; each later one is more recently active, and every fifth gets a late item event too.
-      for (let i = 0; i < 70; i++) {
-        const id = `csub_page_${String(i).padStart(2, "0")}`;
-        const payer = { id: `cpayer_${i}`, user_id: `user_page_${i}` };
-        await ingestSigned(deps, SECRET, { object: "event", type: "subscription.created", timestamp: base + i * 60_000, instance_id: "ins_x", data: { id, object: "commerce_subscription", status: i % 2 ? "active" : "past_due", payer_id: payer.id, payer, items: [] } });
-        if (i % 5 === 0) {
-          await ingestSigned(deps, SECRET, { object: "event", type: "subscriptionItem.active", timestamp: base + 100 * 60_000 + i, instance_id: "ins_x", data: { id: `csub_item_page_${i}`, object: "commerce_subscription_item", subscription_id: id, payer_id: payer.id, payer } });
-        }
+    // In the second database (jane and lena's subscriptions are there too, and newer).
+    const { database, deps } = shuffled;
+    const base = Date.UTC(2026, 9, 1);
+    // 70 subscriptions; each later one is more recently active, and every fifth gets a late item event too.
+    for (let i = 0; i < 70; i++) {
+      const id = `csub_page_${String(i).padStart(2, "0")}`;
+      const payer = { id: `cpayer_${i}`, user_id: `user_page_${i}` };
+      await ingestSigned(deps, SECRET, { object: "event", type: "subscription.created", timestamp: base + i * 60_000, instance_id: "ins_x", data: { id, object: "commerce_subscription", status: i % 2 ? "active" : "past_due", payer_id: payer.id, payer, items: [] } });
+      if (i % 5 === 0) {
+        await ingestSigned(deps, SECRET, { object: "event", type: "subscriptionItem.active", timestamp: base + 100 * 60_000 + i, instance_id: "ins_x", data: { id: `csub_item_page_${i}`, object: "commerce_subscription_item", subscription_id: id, payer_id: payer.id, payer } });
       }
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await listSubscriptions(database, { cursor });
-        seen.push(...page.subscriptions.map((s) => s.subscriptionId));
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      expect(seen).toHaveLength(70);
-      expect(new Set(seen).size).toBe(70);
-      // The fourteen with a late item event come first (newest activity first), then the rest newest first.
-      expect(seen.slice(0, 14)).toEqual([65, 60, 55, 50, 45, 40, 35, 30, 25, 20, 15, 10, 5, 0].map((i) => `csub_page_${String(i).padStart(2, "0")}`));
-      expect(seen[14]).toBe("csub_page_69");
-
-      const pastDue = await listSubscriptions(database, { status: "past_due" });
-      expect(pastDue.subscriptions).toHaveLength(35);
-      expect(pastDue.subscriptions.every((s) => Number(s.subscriptionId.slice(-2)) % 2 === 0)).toBe(true);
-      await expect(listSubscriptions(database, { cursor: "bm9wZQ" })).rejects.toThrow(/cursor/);
-    } finally {
-      await database.drop();
     }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listSubscriptions(database, { cursor });
+      seen.push(...page.subscriptions.map((s) => s.subscriptionId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const pages = seen.filter((id) => id.startsWith("csub_page_"));
+    expect(seen).toHaveLength(72);
+    expect(new Set(seen).size).toBe(72);
+    // Newest activity first: the fourteen with a late item event, then the rest newest first.
+    expect(pages.slice(0, 14)).toEqual([65, 60, 55, 50, 45, 40, 35, 30, 25, 20, 15, 10, 5, 0].map((i) => `csub_page_${String(i).padStart(2, "0")}`));
+    expect(pages[14]).toBe("csub_page_69");
+
+    const pastDue = await listSubscriptions(database, { status: "past_due" });
+    expect(pastDue.subscriptions.filter((s) => s.subscriptionId.startsWith("csub_page_"))).toHaveLength(35);
+    expect(pastDue.subscriptions.every((s) => s.status === "past_due")).toBe(true);
+    await expect(listSubscriptions(database, { cursor: "bm9wZQ" })).rejects.toThrow(/cursor/);
   });
 });

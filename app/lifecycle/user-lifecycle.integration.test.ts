@@ -126,44 +126,36 @@ describe.each(PROVIDERS)("user lifecycle (%s)", (provider) => {
   });
 
   it("shows an open session before the deletion, and marks events dated after it", async () => {
-    const beforeDeletion = await freshDatabase(provider);
-    try {
-      const envelopes = sequence.envelopes.filter((e) => e.type !== "user.deleted");
-      for (const envelope of envelopes) await ingestSigned(beforeDeletion.deps, SECRET, envelope);
-      const twoDaysIn = T0 + 2 * 24 * 3600_000;
-      const open = await loadUserLifecycle(beforeDeletion.database, sequence.userId, ALL, { now: twoDaysIn });
-      expect(open.state.deleted).toBe(false);
-      expect(open.state.activeSessions.map((s) => s.sessionId)).toEqual([sequence.sessionIds[1]]);
-      expect(open.state.activeSessions[0]!.device).toBe("Firefox on Macintosh · Lisbon, PT");
-      // A week later its expire_at has passed: no longer active, and the status says it is inferred.
-      const weekLater = await loadUserLifecycle(beforeDeletion.database, sequence.userId, ALL, { now: NOW });
-      expect(weekLater.state.activeSessions).toEqual([]);
+    // Another user in the same database: every view is scoped by user id.
+    const lena = userSequence("lena");
+    const envelopes = lena.envelopes.filter((e) => e.type !== "user.deleted");
+    for (const envelope of envelopes) await ingestSigned(inOrder.deps, SECRET, envelope);
+    const twoDaysIn = T0 + 2 * 24 * 3600_000;
+    const open = await loadUserLifecycle(inOrder.database, lena.userId, ALL, { now: twoDaysIn });
+    expect(open.state.deleted).toBe(false);
+    expect(open.state.activeSessions.map((s) => s.sessionId)).toEqual([lena.sessionIds[1]]);
+    expect(open.state.activeSessions[0]!.device).toBe("Firefox on Macintosh · Lisbon, PT");
+    // A week later its expire_at has passed: no longer active.
+    const weekLater = await loadUserLifecycle(inOrder.database, lena.userId, ALL, { now: NOW });
+    expect(weekLater.state.activeSessions).toEqual([]);
 
-      // A session event dated after the deletion still shows, marked.
-      await ingestSigned(beforeDeletion.deps, SECRET, sequence.envelopes.at(-1)!);
-      const late = { ...envelopes[1]!, type: "session.ended", timestamp: T0 + 4 * 24 * 3600_000 };
-      await ingestSigned(beforeDeletion.deps, SECRET, late);
-      const after = await loadUserLifecycle(beforeDeletion.database, sequence.userId, { ...ALL, dir: "desc" }, { now: NOW });
-      expect(after.timeline.events[0]).toMatchObject({ type: "session.ended", afterDeletion: { type: "user.deleted" } });
-      expect(after.timeline.events[1]!.afterDeletion).toBeNull();
-    } finally {
-      await beforeDeletion.database.drop();
-    }
+    // A session event dated after the deletion still shows, marked.
+    await ingestSigned(inOrder.deps, SECRET, lena.envelopes.at(-1)!);
+    const late = { ...envelopes[1]!, type: "session.ended", timestamp: T0 + 4 * 24 * 3600_000 };
+    await ingestSigned(inOrder.deps, SECRET, late);
+    const after = await loadUserLifecycle(inOrder.database, lena.userId, { ...ALL, dir: "desc" }, { now: NOW });
+    expect(after.timeline.events[0]).toMatchObject({ type: "session.ended", afterDeletion: { type: "user.deleted" } });
+    expect(after.timeline.events[1]!.afterDeletion).toBeNull();
   });
 
   it("infers the profile from a session's copy of the user when no user event is stored", async () => {
-    const partial = await freshDatabase(provider);
-    try {
-      const session = sequence.envelopes[1]!;
-      const user = sequence.envelopes[0]!.data;
-      await ingestSigned(partial.deps, SECRET, { ...session, data: { ...session.data, user } });
-      const lifecycle = await loadUserLifecycle(partial.database, sequence.userId, ALL, { now: T0 + 3600_000 });
-      expect(lifecycle.state.known).toBe(false);
-      expect(lifecycle.state.profileSource).toBe("session_payload");
-      expect(lifecycle.state.profile?.primaryEmail).toBe(sequence.personalEmail);
-      expect(lifecycle.state.inferred.join(" ")).toMatch(/inferred from the copy of the user inside session.created/);
-    } finally {
-      await partial.database.drop();
-    }
+    const solo = userSequence("solo");
+    const session = solo.envelopes[1]!;
+    await ingestSigned(inOrder.deps, SECRET, { ...session, data: { ...session.data, user: solo.envelopes[0]!.data } });
+    const lifecycle = await loadUserLifecycle(inOrder.database, solo.userId, ALL, { now: T0 + 3600_000 });
+    expect(lifecycle.state.known).toBe(false);
+    expect(lifecycle.state.profileSource).toBe("session_payload");
+    expect(lifecycle.state.profile?.primaryEmail).toBe(solo.personalEmail);
+    expect(lifecycle.state.inferred.join(" ")).toMatch(/inferred from the copy of the user inside session.created/);
   });
 });
