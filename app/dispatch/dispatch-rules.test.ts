@@ -60,6 +60,10 @@ describe("outbound policy", () => {
     expect(allowlist.addressAllowed("11.0.0.1")).toBe(false);
     expect(allowlist.addressAllowed("::1")).toBe(true);
     expect(urlProblem("http://11.0.0.1/", allowlist)).toMatch(/not in HOOKLINE_TARGET_ALLOWLIST/);
+    // A name not listed may still resolve into 10.0.0.0/8 (checked when sending)...
+    expect(urlProblem("http://consumer.internal/", allowlist)).toBeNull();
+    // ...but with names only, it can never pass, so it is refused when saved.
+    expect(urlProblem("http://consumer.internal/", parseAllowlist("hooks.internal"))).toMatch(/not in HOOKLINE_TARGET_ALLOWLIST/);
     expect(() => parseAllowlist("http://x.com/")).toThrow(/not a host/);
     expect(parseAllowlist("  ")).toBeNull();
   });

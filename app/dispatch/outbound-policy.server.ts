@@ -52,6 +52,8 @@ export function isMetadataHostname(hostname: string): boolean {
 /** HOOKLINE_TARGET_ALLOWLIST: hosts (`hooks.internal`), wildcards (`*.example.com`), IPs and CIDRs (`10.0.0.0/8`). */
 export interface TargetAllowlist {
   entries: string[];
+  /** It lists IPs or CIDRs, so a hostname not listed by name may still resolve into it. */
+  hasAddressRanges: boolean;
   hostAllowed(hostname: string): boolean;
   addressAllowed(address: string): boolean;
 }
@@ -80,8 +82,11 @@ export function parseAllowlist(text: string | undefined | null): TargetAllowlist
       throw new Error(`HOOKLINE_TARGET_ALLOWLIST: "${entry}" is not a host, *.domain, IP or CIDR`);
     }
   }
+  let hasAddressRanges = false;
+  for (const entry of entries) if (net.isIP(entry.replace(/^\[|\]$/g, "")) || /^(.+)\/(\d{1,3})$/.test(entry)) hasAddressRanges = true;
   return {
     entries,
+    hasAddressRanges,
     hostAllowed(hostname) {
       const host = hostname.toLowerCase().replace(/\.$/, "").replace(/^\[|\]$/g, "");
       return hosts.includes(host) || suffixes.some((suffix) => host.endsWith(suffix));
@@ -108,9 +113,13 @@ export function urlProblem(rawUrl: string, allowlist: TargetAllowlist | null): s
   if (url.username || url.password) return "must not contain a user name or password (use an extra header)";
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (isMetadataHostname(host) || isMetadataAddress(host)) return `${host} is a cloud metadata address and is always blocked`;
-  if (allowlist && !allowlist.hostAllowed(host) && !(net.isIP(host) && allowlist.addressAllowed(host))) {
-    // A name may still resolve into an allowed range; that is checked when sending.
-    if (net.isIP(host)) return `${host} is not in HOOKLINE_TARGET_ALLOWLIST`;
+  if (allowlist && !allowlist.hostAllowed(host)) {
+    if (net.isIP(host)) {
+      if (!allowlist.addressAllowed(host)) return `${host} is not in HOOKLINE_TARGET_ALLOWLIST`;
+    } else if (!allowlist.hasAddressRanges) {
+      return `${host} is not in HOOKLINE_TARGET_ALLOWLIST`;
+    }
+    // Otherwise the name may resolve into an allowed range; that is checked on every send.
   }
   return null;
 }

@@ -83,9 +83,12 @@ describe("posting to a target", () => {
   it("applies HOOKLINE_TARGET_ALLOWLIST to the addresses a name resolves to", async () => {
     receiver.respond(() => ({ status: 200 }));
     const viaName = receiver.url.replace("127.0.0.1", "localhost");
-    const refused = await post(viaName, { allowlist: "hooks.example.com" });
+    // localhost is not listed by name and resolves outside 10.0.0.0/8: refused after DNS.
+    const refused = await post(viaName, { allowlist: "hooks.example.com 10.0.0.0/8" });
     expect(refused.ok).toBe(false);
     expect(refused.error).toMatch(/localhost \(.+\) is not in HOOKLINE_TARGET_ALLOWLIST/);
+    // With names only, an unlisted name is refused before any lookup.
+    expect((await post(viaName, { allowlist: "hooks.example.com" })).error).toMatch(/localhost is not in HOOKLINE_TARGET_ALLOWLIST/);
     expect(await post(viaName, { allowlist: "hooks.example.com 127.0.0.0/8 ::1" })).toMatchObject({ ok: true });
     expect(await post(viaName, { allowlist: "localhost" })).toMatchObject({ ok: true });
     expect((await post(receiver.url, { allowlist: "10.0.0.0/8" })).error).toMatch(/127\.0\.0\.1 is not in HOOKLINE_TARGET_ALLOWLIST/);

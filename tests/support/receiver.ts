@@ -53,6 +53,7 @@ export async function startReceiver(secret: string, responder: Responder = () =>
   let maxConcurrent = 0;
   let respondWith = responder;
   let webhook = new Webhook(secret);
+  let currentSecret = secret;
   const waiters: (() => void)[] = [];
 
   const server = http.createServer((req, res) => {
@@ -119,13 +120,15 @@ export async function startReceiver(secret: string, responder: Responder = () =>
     get maxConcurrent() {
       return maxConcurrent;
     },
-    secret,
+    get secret() {
+      return currentSecret;
+    },
     respond(next) {
       respondWith = next;
     },
     useSecret(next) {
       webhook = new Webhook(next);
-      this.secret = next;
+      currentSecret = next;
     },
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
