@@ -45,6 +45,7 @@ test("an operator creates a target, replays one event and a filtered batch, and 
   await expect(page.getByTestId("test-result")).toContainText("Accepted");
   await expect(page.getByTestId("test-result")).toContainText("HTTP 200");
   expect(receiver.requests.at(-1)!.verified).toBe(true);
+  await page.screenshot({ path: `${SHOTS}/target-page.png`, fullPage: true });
   await page.reload();
   await expect(page.getByText("Copy it into your consumer now")).toHaveCount(0);
 

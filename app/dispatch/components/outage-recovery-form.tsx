@@ -22,7 +22,7 @@ export function OutageRecoveryForm({
   return (
     <Form method="post" action="/replays?index" className="space-y-3" aria-labelledby="recover-heading">
       <input type="hidden" name="intent" value="recover" />
-      <div className="grid gap-3 sm:grid-cols-3">
+      <div className={`grid gap-3 ${fixedTargetId ? "sm:grid-cols-2" : "sm:grid-cols-3"}`}>
         {fixedTargetId ? (
           <input type="hidden" name="targetId" value={fixedTargetId} />
         ) : (
