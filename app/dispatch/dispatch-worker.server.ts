@@ -171,13 +171,29 @@ export class DispatchWorker {
     const { db, provider } = this.#handle;
     const body = provider === "postgres" ? Prisma.sql`convert_from(d."rawBody", 'UTF8')` : Prisma.sql`CAST(d."rawBody" AS TEXT)`;
     const bytes = provider === "postgres" ? Prisma.sql`octet_length(d."rawBody")` : Prisma.sql`length(d."rawBody")`;
-    const rows = await db.$queryRaw<{ id: string; svixId: string; body: string; bytes: number | bigint; firstDeliveryId: string }[]>`
-      SELECT e."id", e."svixId", e."firstDeliveryId", ${body} AS "body", ${bytes} AS "bytes"
-      FROM "Event" e JOIN "Delivery" d ON d."id" = e."firstDeliveryId"
-      WHERE e."id" IN ${idList(provider, ids)}`;
+    type Row = { id: string; svixId: string; body: string | null; bytes: number | bigint; firstDeliveryId: string };
+    let rows: Row[];
+    try {
+      rows = await db.$queryRaw<Row[]>`
+        SELECT e."id", e."svixId", e."firstDeliveryId", ${body} AS "body", ${bytes} AS "bytes"
+        FROM "Event" e JOIN "Delivery" d ON d."id" = e."firstDeliveryId"
+        WHERE e."id" IN ${idList(provider, ids)}`;
+    } catch (error) {
+      // Postgres refuses to decode bytes that are not UTF-8; read this batch as bytes.
+      logger.warn("dispatch: reading bodies as text failed; reading bytes", { error: String(error) });
+      rows = (await db.event.findMany({ where: { id: { in: ids } }, select: { id: true, svixId: true, firstDeliveryId: true } })).map((e) => ({
+        ...e,
+        body: null,
+        bytes: -1,
+      }));
+    }
     const result = new Map<string, EventToSend>();
     const odd: { id: string; svixId: string; firstDeliveryId: string }[] = [];
     for (const row of rows) {
+      if (row.body === null) {
+        odd.push(row);
+        continue;
+      }
       const rawBody = Buffer.from(row.body, "utf8");
       if (rawBody.length === Number(row.bytes)) result.set(row.id, { id: row.id, svixId: row.svixId, rawBody });
       else odd.push(row);
