@@ -148,10 +148,15 @@ async function postgresStore(round: number): Promise<Store> {
   const url = new URL(PG_ADMIN);
   url.pathname = `/${name}`;
   const client = new pg.Client({ connectionString: url.toString() });
+  let connected = false;
+  const connect = async () => {
+    if (!connected) await client.connect();
+    connected = true;
+  };
   return {
     url: url.toString(),
     async storedHashes(ids) {
-      if (!client.processID) await client.connect();
+      await connect();
       const { rows } = await client.query<{ svixId: string; rawBody: Buffer }>(
         `SELECT "svixId", "rawBody" FROM "Delivery" WHERE "svixId" = ANY($1)`,
         [ids],
@@ -161,7 +166,7 @@ async function postgresStore(round: number): Promise<Store> {
       return result;
     },
     async integrity() {
-      if (!client.processID) await client.connect();
+      await connect();
       await client.query("CREATE EXTENSION IF NOT EXISTS amcheck");
       const { rows } = await client.query<{ index: string }>(
         `SELECT c.relname AS index FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid

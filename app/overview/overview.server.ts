@@ -87,7 +87,12 @@ export async function loadOverview(handle: DatabaseHandle, range: "24h" | "7d", 
   const [attempts, backlog, lastFailures] = await Promise.all([
     db.dispatchAttempt.groupBy({ by: ["targetId", "ok"], where: { sentAt: { gte: day } }, _count: { _all: true } }),
     db.dispatchTask.groupBy({ by: ["targetId"], where: { status: { in: ["pending", "sending"] } }, _count: { _all: true } }),
-    db.dispatchAttempt.groupBy({ by: ["targetId"], where: { ok: false }, _max: { sentAt: true } }),
+    // NOTE: one indexed lookup per target; `_max` of a DateTime comes back invalid on SQLite (stored as ms).
+    Promise.all(
+      targets.map((target) =>
+        db.dispatchAttempt.findFirst({ where: { targetId: target.id, ok: false }, orderBy: { sentAt: "desc" }, select: { targetId: true, sentAt: true } }),
+      ),
+    ),
   ]);
   const targetHealth: TargetHealth[] = targets.map((target) => {
     const mine = attempts.filter((a) => a.targetId === target.id);
@@ -102,7 +107,7 @@ export async function loadOverview(handle: DatabaseHandle, range: "24h" | "7d", 
       ok24h: ok,
       successRate: total ? ok / total : null,
       backlog: backlog.find((b) => b.targetId === target.id)?._count._all ?? 0,
-      lastFailureAt: lastFailures.find((f) => f.targetId === target.id)?._max.sentAt?.toISOString() ?? null,
+      lastFailureAt: lastFailures.find((f) => f?.targetId === target.id)?.sentAt.toISOString() ?? null,
     };
   });
 
@@ -119,7 +124,7 @@ export async function loadOverview(handle: DatabaseHandle, range: "24h" | "7d", 
     select: { id: true, type: true, resourceId: true, timestampMs: true, firstReceivedAt: true },
   });
   const outOfOrderCount = await db.event.count({ where: { outOfOrder: true, firstReceivedAt: { gte: since } } });
-  const pastDue = await listSubscriptions(handle, { status: "past_due", page: 1 });
+  const pastDue = await listSubscriptions(handle, { status: "past_due" });
 
   return {
     generatedAt: new Date(now).toISOString(),
