@@ -58,7 +58,7 @@ test("an operator creates a target, replays one event and a filtered batch, and 
   await page.getByRole("button", { name: "Replay", exact: true }).click();
   await expect(page.getByText("Queued.")).toBeVisible();
   await expect(page.getByTestId("event-dispatch").first()).toHaveAttribute("data-status", "sent", { timeout: 15_000 });
-  const attempt = page.getByTestId("dispatch-attempt").first();
+  const attempt = page.getByTestId("attempt-row").first();
   await expect(attempt).toContainText("OK", { timeout: 10_000 });
   await expect(attempt).toContainText("HTTP 200");
   await expect(attempt).toContainText(`Consumer ${run}`);

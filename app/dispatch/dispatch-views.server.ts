@@ -22,7 +22,7 @@ export interface AttemptView {
 
 export async function recentAttempts(
   db: Db,
-  where: { targetId?: string; jobId?: string; ok?: boolean },
+  where: { targetId?: string; jobId?: string; eventId?: string; ok?: boolean },
   limit = 20,
 ): Promise<AttemptView[]> {
   const rows = await db.dispatchAttempt.findMany({

@@ -9,6 +9,7 @@ import { loadEventPayloads } from "./event-payload.server";
 import { getEventRow, toApiEvent, type ApiEvent, type EventRow } from "./event-query.server";
 import { diffPayloads, type PayloadChange } from "./payload-diff";
 import { redactEnvelope, seesSecrets, typeHasSecrets } from "./redaction";
+import { recentAttempts, type AttemptView } from "~/dispatch/dispatch-views.server";
 
 /** Hex dumps of non-UTF-8 bodies stop here; the body is still downloadable as stored. */
 const MAX_HEX_BYTES = 64 * 1024;
@@ -55,20 +56,8 @@ export interface DeliveryOfEvent {
   linked: boolean;
 }
 
-export interface DispatchAttemptOfEvent {
-  id: string;
-  targetId: string;
-  targetName: string | null;
-  jobId: string | null;
-  attempt: number;
-  status: number | null;
-  ok: boolean;
-  durationMs: number;
-  error: string | null;
-  responseExcerpt: string | null;
-  sentAt: string;
-  nextAttemptAt: string | null;
-}
+/** An HTTP attempt to send this event to a target (the dispatch pages' view of it). */
+export type DispatchAttemptOfEvent = AttemptView;
 
 export interface RawBodyView {
   bytes: number;
@@ -214,27 +203,8 @@ async function loadDeliveriesOfEvent(handle: DatabaseHandle, row: EventRow): Pro
   }));
 }
 
-async function loadDispatchAttempts(handle: DatabaseHandle, eventId: string): Promise<DispatchAttemptOfEvent[]> {
-  const rows = await handle.db.dispatchAttempt.findMany({
-    where: { eventId },
-    orderBy: [{ sentAt: "desc" }, { id: "desc" }],
-    take: MAX_DISPATCH_ATTEMPTS,
-    include: { target: { select: { name: true } } },
-  });
-  return rows.map((a) => ({
-    id: a.id,
-    targetId: a.targetId,
-    targetName: a.target?.name ?? null,
-    jobId: a.jobId,
-    attempt: a.attempt,
-    status: a.status,
-    ok: a.ok,
-    durationMs: a.durationMs,
-    error: a.error,
-    responseExcerpt: a.responseExcerpt,
-    sentAt: a.sentAt.toISOString(),
-    nextAttemptAt: a.nextAttemptAt?.toISOString() ?? null,
-  }));
+function loadDispatchAttempts(handle: DatabaseHandle, eventId: string): Promise<DispatchAttemptOfEvent[]> {
+  return recentAttempts(handle.db, { eventId }, MAX_DISPATCH_ATTEMPTS);
 }
 
 /**

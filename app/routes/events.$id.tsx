@@ -10,6 +10,7 @@ import { OutcomeBadge } from "~/components/outcome-badge";
 import { PayloadDiffView } from "~/components/payload-diff-view";
 import { RouteError } from "~/components/route-error";
 import { Timestamp } from "~/components/time";
+import { AttemptsTable } from "~/dispatch/components/attempts-table";
 import { EventDispatches } from "~/dispatch/components/event-dispatches";
 import { ReplayEventForm } from "~/dispatch/components/replay-event-form";
 import { database } from "~/db/prisma.server";
@@ -157,7 +158,12 @@ export default function EventPage() {
           <ReplayEventForm eventId={event.id} />
           <EventDispatches eventId={event.id} />
         </div>
-        <DispatchAttempts attempts={detail.dispatches} />
+        <AttemptsTable
+          attempts={detail.dispatches}
+          showTarget
+          showEvent={false}
+          empty="This event has not been sent to any target yet. Targets that auto-forward receive new events as they arrive; replays send stored ones again."
+        />
       </Section>
     </div>
   );
@@ -434,57 +440,6 @@ function Deliveries({ deliveries }: { deliveries: DeliveryOfEvent[] }) {
                     </tbody>
                   </table>
                 </details>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function DispatchAttempts({ attempts }: { attempts: DispatchAttemptOfEvent[] }) {
-  if (attempts.length === 0) {
-    return (
-      <p className="rounded-lg border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600" data-testid="no-dispatches">
-        This event has not been sent to any target yet. Targets that auto-forward receive new events as they arrive; replays send stored ones again.
-      </p>
-    );
-  }
-  return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-          <tr>
-            <th scope="col" className="px-3 py-2">Sent</th>
-            <th scope="col" className="px-3 py-2">Target</th>
-            <th scope="col" className="px-3 py-2 text-right">Attempt</th>
-            <th scope="col" className="px-3 py-2">Result</th>
-            <th scope="col" className="px-3 py-2 text-right">Duration</th>
-            <th scope="col" className="px-3 py-2">Response</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 align-top">
-          {attempts.map((a) => (
-            <tr key={a.id} data-testid="dispatch-attempt">
-              <td className="px-3 py-2">
-                <Timestamp iso={a.sentAt} />
-              </td>
-              <td className="px-3 py-2">{a.targetName ?? <code className="text-xs">{a.targetId}</code>}</td>
-              <td className="px-3 py-2 text-right tabular-nums">{a.attempt}</td>
-              <td className="px-3 py-2">
-                <span className={`font-medium ${a.ok ? "text-emerald-700" : "text-red-700"}`}>{a.ok ? "OK" : "Failed"}</span>{" "}
-                {a.status !== null ? <span className="tabular-nums text-slate-600">HTTP {a.status}</span> : null}
-                {a.error ? <div className="text-xs text-red-700">{a.error}</div> : null}
-                {a.nextAttemptAt ? (
-                  <div className="text-xs text-slate-500">
-                    next attempt <Timestamp iso={a.nextAttemptAt} />
-                  </div>
-                ) : null}
-              </td>
-              <td className="px-3 py-2 text-right tabular-nums text-slate-600">{a.durationMs} ms</td>
-              <td className="max-w-sm px-3 py-2">
-                {a.responseExcerpt ? <pre className="max-h-24 overflow-auto whitespace-pre-wrap break-all font-mono text-xs text-slate-600">{a.responseExcerpt}</pre> : null}
               </td>
             </tr>
           ))}

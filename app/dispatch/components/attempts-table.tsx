@@ -4,9 +4,24 @@ import { Link } from "@remix-run/react";
 import { Timestamp } from "~/components/time";
 import type { AttemptView } from "../dispatch-views.server";
 
-export function AttemptsTable({ attempts, empty, showTarget = false }: { attempts: AttemptView[]; empty: string; showTarget?: boolean }) {
+export function AttemptsTable({
+  attempts,
+  empty,
+  showTarget = false,
+  showEvent = true,
+}: {
+  attempts: AttemptView[];
+  empty: string;
+  showTarget?: boolean;
+  /** Off on the event's own page, where every row is the same event. */
+  showEvent?: boolean;
+}) {
   if (attempts.length === 0) {
-    return <p className="rounded-lg border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">{empty}</p>;
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600" data-testid="no-attempts">
+        {empty}
+      </p>
+    );
   }
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -14,7 +29,7 @@ export function AttemptsTable({ attempts, empty, showTarget = false }: { attempt
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
           <tr>
             <th scope="col" className="px-3 py-2">Sent</th>
-            <th scope="col" className="px-3 py-2">Event</th>
+            {showEvent ? <th scope="col" className="px-3 py-2">Event</th> : null}
             {showTarget ? <th scope="col" className="px-3 py-2">Target</th> : null}
             <th scope="col" className="px-3 py-2 text-right">Attempt</th>
             <th scope="col" className="px-3 py-2">Result</th>
@@ -28,12 +43,14 @@ export function AttemptsTable({ attempts, empty, showTarget = false }: { attempt
               <td className="px-3 py-2">
                 <Timestamp iso={a.sentAt} />
               </td>
-              <td className="px-3 py-2">
-                <Link to={`/events/${a.eventId}`} className="font-mono text-xs text-indigo-700 hover:underline">
-                  {a.eventType ?? a.eventId}
-                </Link>
-                {a.svixId ? <div className="font-mono text-[11px] text-slate-500">{a.svixId}</div> : null}
-              </td>
+              {showEvent ? (
+                <td className="px-3 py-2">
+                  <Link to={`/events/${a.eventId}`} className="font-mono text-xs text-indigo-700 hover:underline">
+                    {a.eventType ?? a.eventId}
+                  </Link>
+                  {a.svixId ? <div className="font-mono text-[11px] text-slate-500">{a.svixId}</div> : null}
+                </td>
+              ) : null}
               {showTarget ? (
                 <td className="px-3 py-2">
                   <Link to={`/targets/${a.targetId}`} className="text-indigo-700 hover:underline">
