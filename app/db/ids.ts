@@ -43,3 +43,17 @@ export function newId(now: number = Date.now()): string {
   }
   return time + rest;
 }
+
+// Ids are newId(time): 10 characters of milliseconds, then 16 random. A time range is
+// therefore an id range, which lets queries on "received since T" use the primary key
+// (or any index ending in `id`) instead of an index of their own.
+
+/** The smallest id that newId() can give at `date`. */
+export function firstIdAt(date: Date): string {
+  return newId(date.getTime()).slice(0, 10) + "0".repeat(16);
+}
+
+/** The largest id that newId() can give at `date`. */
+export function lastIdAt(date: Date): string {
+  return newId(date.getTime()).slice(0, 10) + "Z".repeat(16);
+}

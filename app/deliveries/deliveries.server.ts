@@ -1,7 +1,7 @@
 // Reading deliveries (every request that reached ingest, valid or not) for the
 // /deliveries pages and `GET /api/v1/deliveries`.
 import type { Role } from "~/auth/roles";
-import { newId } from "~/db/ids";
+import { firstIdAt, lastIdAt } from "~/db/ids";
 import type { Db } from "~/db/prisma.server";
 import { redactEnvelope, seesSecrets, typeHasSecrets } from "~/events/redaction";
 import { parseEnvelope } from "~/ingest/envelope";
@@ -54,9 +54,6 @@ const LIST_SELECT = {
 
 export class InvalidDeliveryCursorError extends Error {}
 
-// Delivery ids are newId(receivedAt): 10 characters of milliseconds, then 16 random.
-const firstIdAt = (date: Date) => newId(date.getTime()).slice(0, 10) + "0".repeat(16);
-const lastIdAt = (date: Date) => newId(date.getTime()).slice(0, 10) + "Z".repeat(16);
 
 function encodeCursor(id: string): string {
   return Buffer.from(id, "utf8").toString("base64url");

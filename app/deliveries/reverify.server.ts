@@ -4,6 +4,7 @@
 // have made them (ADR 0001 keeps the raw bytes for this; the rules are in
 // docs/decisions/0006-reverification-tokens-secrets.md).
 import { recordAudit } from "~/audit/audit.server";
+import { firstIdAt } from "~/db/ids";
 import type { Db } from "~/db/prisma.server";
 import { parseEnvelope } from "~/ingest/envelope";
 import { DeliveryChangedError, storeVerified, svixHeader, type DeliveryBase } from "~/ingest/ingest.server";
@@ -247,11 +248,11 @@ export async function reverifyFailedDeliveries(
     const batch: { id: string }[] = await deps.db.delivery.findMany({
       where: {
         sourceSlug: input.source,
-        receivedAt: { gte: input.since },
+        // Delivery ids are newId(receivedAt), so "since" is an id range (app/db/ids.ts).
+        id: { gte: firstIdAt(input.since), ...(after ? { gt: after } : {}) },
         eventId: null,
         truncated: false,
         outcome: { in: [...REVERIFIABLE_OUTCOMES] },
-        ...(after ? { id: { gt: after } } : {}),
       },
       orderBy: { id: "asc" },
       take: PAGE,

@@ -5,6 +5,7 @@ import { ingestSigned } from "../../tests/support/ingest";
 import { setupRouteTest, type RouteTestContext } from "../../tests/support/routes";
 import { envelope, newSecret } from "../../tests/support/svix";
 import { loader } from "~/routes/_index";
+import { newId } from "~/db/ids";
 import { SourceResolver } from "~/sources/sources.server";
 import { loadOverview } from "./overview.server";
 
@@ -23,7 +24,7 @@ describe.each(PROVIDERS)("overview (%s)", (provider) => {
     // Arrives last but happened first: out of order.
     await ingestSigned(deps, SECRET, envelope("user.updated", { id: "user_o1", object: "user" }, now - 3 * HOUR));
     await ctx.database.db.delivery.create({
-      data: { id: "01OVERVIEWFAILED0000000000", sourceSlug: "clerk", receivedAt: new Date(now - 30 * 60 * 1000), headers: "[]", rawBody: new Uint8Array(), size: 0, outcome: "invalid_signature", status: 401 },
+      data: { id: newId(now - 30 * 60 * 1000), sourceSlug: "clerk", receivedAt: new Date(now - 30 * 60 * 1000), headers: "[]", rawBody: new Uint8Array(), size: 0, outcome: "invalid_signature", status: 401 },
     });
   });
   afterAll(() => ctx.database.drop());

@@ -4,6 +4,7 @@
 import { Prisma } from "~/generated/sqlite/client";
 import { listSubscriptions } from "~/billing/subscriptions.server";
 import type { DatabaseHandle } from "~/db/prisma.server";
+import { firstIdAt } from "~/db/ids";
 import { ACCEPTED_OUTCOMES } from "~/ingest/outcomes";
 
 const HOUR = 60 * 60 * 1000;
@@ -69,7 +70,7 @@ export async function loadOverview(handle: DatabaseHandle, range: "24h" | "7d", 
     GROUP BY 1, 2`;
   const failureRows = await db.delivery.groupBy({
     by: ["outcome"],
-    where: { receivedAt: { gte: since }, outcome: { notIn: [...ACCEPTED_OUTCOMES] } },
+    where: { id: { gte: firstIdAt(since) }, outcome: { notIn: [...ACCEPTED_OUTCOMES] } },
     _count: { _all: true },
   });
   const failures = failureRows.length
@@ -77,7 +78,7 @@ export async function loadOverview(handle: DatabaseHandle, range: "24h" | "7d", 
         SELECT ${handle.provider === "postgres" ? Prisma.sql`(EXTRACT(EPOCH FROM d."receivedAt") * 1000)::bigint` : Prisma.sql`d."receivedAt"`} / ${BigInt(HOUR)} AS "bucket",
           d."outcome" AS "key", COUNT(*) AS "n"
         FROM "Delivery" d
-        WHERE d."receivedAt" >= ${since} AND d."outcome" NOT IN (${Prisma.join([...ACCEPTED_OUTCOMES])})
+        WHERE d."id" >= ${firstIdAt(since)} AND d."outcome" NOT IN (${Prisma.join([...ACCEPTED_OUTCOMES])})
         GROUP BY 1, 2`
     : [];
   const eventSeries = buckets(events, from, hours);

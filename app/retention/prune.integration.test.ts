@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, PROVIDERS, type TestDatabase } from "../../tests/support/database";
 import { ingestSigned } from "../../tests/support/ingest";
 import { envelope, newSecret } from "../../tests/support/svix";
+import { newId } from "~/db/ids";
 import { countEvents } from "~/events/event-query.server";
 import { indexPendingEvents } from "~/events/search.server";
 import type { IngestDependencies } from "~/ingest/ingest.server";
@@ -36,7 +37,7 @@ describe.each(PROVIDERS)("retention (%s)", (provider) => {
     }
     // An unverified delivery from long ago goes too.
     await database.db.delivery.create({
-      data: { id: "01OLDREJECTED0000000000000", sourceSlug: "clerk", receivedAt: new Date(now - 90 * DAY), headers: "[]", rawBody: new Uint8Array(), size: 0, outcome: "missing_headers", status: 400 },
+      data: { id: newId(now - 90 * DAY), sourceSlug: "clerk", receivedAt: new Date(now - 90 * DAY), headers: "[]", rawBody: new Uint8Array(), size: 0, outcome: "missing_headers", status: 400 },
     });
     while ((await indexPendingEvents(database, 500)) > 0);
     expect(await countEvents(database, { q: "Oldname" })).toBe(620);

@@ -2,6 +2,7 @@
 // HOOKLINE_RETENTION_DAYS are deleted in small batches, so no statement holds a
 // long write lock while ingest keeps running.
 import type { DatabaseHandle } from "~/db/prisma.server";
+import { firstIdAt } from "~/db/ids";
 import { removeFromSearch } from "~/events/search.server";
 
 export interface PruneResult {
@@ -33,7 +34,8 @@ export async function pruneOlderThan(handle: DatabaseHandle, retentionDays: numb
     async (ids) => (await db.dispatchAttempt.deleteMany({ where: { id: { in: ids } } })).count,
   );
   const deliveries = await inBatches(
-    async () => (await db.delivery.findMany({ where: { receivedAt: { lt: cutoff } }, select: { id: true }, take: BATCH })).map((r) => r.id),
+    // Delivery ids are newId(receivedAt): "received before the cutoff" is an id range.
+    async () => (await db.delivery.findMany({ where: { id: { lt: firstIdAt(cutoff) } }, select: { id: true }, take: BATCH })).map((r) => r.id),
     async (ids) => (await db.delivery.deleteMany({ where: { id: { in: ids } } })).count,
   );
   const events = await inBatches(

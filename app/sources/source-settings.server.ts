@@ -7,6 +7,7 @@ import { z } from "zod";
 import { recordAudit } from "~/audit/audit.server";
 import type { AuthenticatedAccount } from "~/auth/accounts.server";
 import { env } from "~/config/env.server";
+import { firstIdAt } from "~/db/ids";
 import type { Db } from "~/db/prisma.server";
 import { FAILED_OUTCOMES } from "~/deliveries/delivery-filter";
 import { parseSecretList } from "~/ingest/signature.server";
@@ -83,7 +84,7 @@ export async function listSourceSettings(db: Db, envSecrets: string[] = parseSec
     db.source.findMany({ orderBy: { createdAt: "asc" } }),
     db.delivery.groupBy({
       by: ["sourceSlug"],
-      where: { outcome: { in: [...FAILED_OUTCOMES] }, receivedAt: { gte: since } },
+      where: { outcome: { in: [...FAILED_OUTCOMES] }, id: { gte: firstIdAt(since) } },
       _count: { _all: true },
     }),
   ]);
