@@ -13,6 +13,7 @@ import {
   urlProblem,
   type TargetAllowlist,
 } from "./outbound-policy.server";
+import { recordDispatchAttempt } from "~/observability/metrics.server";
 import { parseRetryAfter } from "./retry-schedule";
 
 /** Stored per attempt; svix-webhooks keeps a similarly small excerpt. */
@@ -52,10 +53,10 @@ export async function postToTarget(request: OutboundRequest): Promise<OutboundRe
   const started = performance.now();
   const deadline = Date.now() + request.timeoutMs;
   let url = request.url;
-  const finish = (partial: Omit<OutboundResult, "durationMs">): OutboundResult => ({
-    ...partial,
-    durationMs: Math.max(0, Math.round(performance.now() - started)),
-  });
+  const finish = (partial: Omit<OutboundResult, "durationMs">): OutboundResult => {
+    recordDispatchAttempt(partial.ok ? "ok" : partial.status !== null ? "http_error" : "network_error");
+    return { ...partial, durationMs: Math.max(0, Math.round(performance.now() - started)) };
+  };
   const failure = (error: string, status: number | null = null, responseExcerpt: string | null = null) =>
     finish({ status, ok: false, error, responseExcerpt, retryAfterMs: null, abort: false });
 
