@@ -75,7 +75,7 @@ export async function countSelection(handle: DatabaseHandle, job: JobSelection):
     return total;
   }
   const [row] = await handle.db.$queryRaw<{ count: bigint | number }[]>`
-    SELECT COUNT(*) AS "count" FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
+    SELECT COUNT(*) AS "count" FROM "Event" e
     ${whereClause(selectionConditions(handle, job))}`;
   return Number(row?.count ?? 0);
 }
@@ -124,7 +124,7 @@ export async function selectChunk(
   }
   return handle.db.$queryRaw<SelectedEvent[]>`
     SELECT e."id", e."timestampMs", e."firstReceivedAt", e."resourceType", e."resourceId"
-    FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
+    FROM "Event" e
     ${whereClause(conditions)}
     ORDER BY ${column} ASC, e."id" ASC
     LIMIT ${limit}`;

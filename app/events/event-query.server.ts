@@ -73,7 +73,7 @@ export function toApiEvent(row: EventRow): ApiEvent {
 }
 
 export const EVENT_COLUMNS = Prisma.sql`e."id", e."svixId", e."type", e."knownType", e."timestampMs", e."svixTimestamp",
-  e."firstReceivedAt", s."slug" AS "sourceSlug", e."instanceId", e."resourceType", e."resourceId", e."userId",
+  e."firstReceivedAt", (SELECT s."slug" FROM "Source" s WHERE s."id" = e."sourceId") AS "sourceSlug", e."instanceId", e."resourceType", e."resourceId", e."userId",
   e."organizationId", e."subscriptionId", e."payerId", e."deliveryCount", e."outOfOrder",
   e."verifiedOutsideTolerance", e."firstDeliveryId"`;
 
@@ -129,13 +129,22 @@ function resourceCondition(id: string): Prisma.Sql {
     OR e."subscriptionId" = ${id} OR e."payerId" = ${id} OR e."svixId" = ${id})`;
 }
 
-/** The WHERE conditions for a filter, on the alias `e` (Event) and `s` (Source). */
+/**
+ * The WHERE conditions for a filter, on the alias `e` (Event). NOTE: no join with
+ * Source: with a join, SQLite's planner (once ANALYZE has run) starts from the few
+ * Source rows and sorts every event, 8 s at a million events instead of 1 ms.
+ */
 export function eventFilterConditions(provider: DatabaseHandle["provider"], filter: Partial<EventFilter>): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
   const types = typeCondition(filter.type ?? []);
   if (types) conditions.push(types);
   if (filter.outcome === "duplicate") conditions.push(Prisma.sql`e."deliveryCount" > 1`);
-  if (filter.source) conditions.push(Prisma.sql`s."slug" = ${filter.source}`);
+  if (filter.source) {
+    // NOTE: SQLite's unary + keeps the planner off the (sourceId, svixId) index, which
+    // would sort a whole source's events; the time index with a filter is the fast path.
+    const column = provider === "sqlite" ? Prisma.sql`+e."sourceId"` : Prisma.sql`e."sourceId"`;
+    conditions.push(Prisma.sql`${column} = (SELECT s."id" FROM "Source" s WHERE s."slug" = ${filter.source})`);
+  }
   if (filter.resource) conditions.push(resourceCondition(filter.resource));
   if (filter.from) conditions.push(Prisma.sql`e."timestampMs" >= ${BigInt(filter.from.getTime())}`);
   if (filter.to) conditions.push(Prisma.sql`e."timestampMs" <= ${BigInt(filter.to.getTime())}`);
@@ -192,7 +201,7 @@ export async function listEvents(
   const direction = descending ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   const rows = await handle.db.$queryRaw<EventRow[]>`
     SELECT ${EVENT_COLUMNS}
-    FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
+    FROM "Event" e
     ${whereClause(conditions)}
     ORDER BY ${column} ${direction}, e."id" ${direction}
     LIMIT ${query.limit + 1}`;
@@ -211,13 +220,13 @@ export async function listEvents(
 /** How many events a filter selects (for "replay these N events"). */
 export async function countEvents(handle: DatabaseHandle, filter: Partial<EventFilter>): Promise<number> {
   const [row] = await handle.db.$queryRaw<{ count: bigint | number }[]>`
-    SELECT COUNT(*) AS "count" FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId"
+    SELECT COUNT(*) AS "count" FROM "Event" e
     ${whereClause(eventFilterConditions(handle.provider, await resolveTypePatterns(handle, filter)))}`;
   return Number(row?.count ?? 0);
 }
 
 export async function getEventRow(handle: DatabaseHandle, id: string): Promise<EventRow | null> {
   const [row] = await handle.db.$queryRaw<EventRow[]>`
-    SELECT ${EVENT_COLUMNS} FROM "Event" e JOIN "Source" s ON s."id" = e."sourceId" WHERE e."id" = ${id}`;
+    SELECT ${EVENT_COLUMNS} FROM "Event" e WHERE e."id" = ${id}`;
   return row ?? null;
 }

@@ -5,7 +5,6 @@
 // cached per filter and served stale while a fresh count runs. Live mode asks every
 // few seconds; the cache keeps counting to a small share of database time.
 import { typeMatchesPatterns } from "~/catalog/event-catalog";
-import { Prisma } from "~/generated/sqlite/client";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import type { EventFilter } from "./event-filter";
 import { eventFilterConditions, whereClause } from "./event-query.server";
@@ -28,10 +27,8 @@ const cache = new Map<string, Entry>();
 
 async function queryTypeCounts(handle: DatabaseHandle, filter: Partial<EventFilter>): Promise<TypeCounts> {
   const conditions = eventFilterConditions(handle.provider, { ...filter, type: [] });
-  // Only the source filter needs the Source table; without it the count is an index-only scan.
-  const from = filter.source ? Prisma.sql`"Event" e JOIN "Source" s ON s."id" = e."sourceId"` : Prisma.sql`"Event" e`;
   const rows = await handle.db.$queryRaw<{ type: string; count: bigint | number }[]>`
-    SELECT e."type" AS "type", COUNT(*) AS "count" FROM ${from} ${whereClause(conditions)} GROUP BY e."type"`;
+    SELECT e."type" AS "type", COUNT(*) AS "count" FROM "Event" e ${whereClause(conditions)} GROUP BY e."type"`;
   return Object.fromEntries(rows.map((row) => [row.type, Number(row.count)]));
 }
 
