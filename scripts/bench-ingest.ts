@@ -88,24 +88,27 @@ interface Contender {
   storedRows(): number;
 }
 
+function hooklineEnv(port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATABASE_URL: `file:${path.join(DIR, "hookline.db")}`,
+    HOOKLINE_DATA_DIR: DIR,
+    SESSION_SECRET: "bench-session-secret-0123456789",
+    HOOKLINE_ENCRYPTION_KEY: "bench-encryption-key-0123456789",
+    CLERK_WEBHOOK_SIGNING_SECRET: SECRET,
+    ...extra,
+  };
+}
+
+// NOTE: `node --import tsx` runs the server in this process's child itself (the tsx
+// CLI would fork once more), so stopping it stops the server.
 const hookline: Contender = {
-  name: "Hookline (production build, SQLite)",
+  name: "Hookline, one process (server + worker loop)",
   start(port) {
-    return spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "server.ts"], {
-      cwd: ROOT,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        DATABASE_URL: `file:${path.join(DIR, "hookline.db")}`,
-        HOOKLINE_DATA_DIR: DIR,
-        SESSION_SECRET: "bench-session-secret-0123456789",
-        HOOKLINE_ENCRYPTION_KEY: "bench-encryption-key-0123456789",
-        CLERK_WEBHOOK_SIGNING_SECRET: SECRET,
-      },
-    });
+    return spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: hooklineEnv(port) });
   },
   healthUrl: (port) => `http://127.0.0.1:${port}/healthz`,
   storedRows() {
@@ -115,6 +118,26 @@ const hookline: Contender = {
     } finally {
       db.close();
     }
+  },
+};
+
+/** The worker (search index, auto-forward, retention) as its own process: HOOKLINE_WORKER=0 + `hookline worker`. */
+const hooklineSplit: Contender = {
+  ...hookline,
+  name: "Hookline, server + separate worker process",
+  start(port) {
+    const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: hooklineEnv(port, { HOOKLINE_WORKER: "0" }),
+    });
+    const worker = spawn(process.execPath, ["--import", "tsx", "app/cli/main.ts", "worker"], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: hooklineEnv(port),
+    });
+    server.once("exit", () => worker.kill("SIGTERM"));
+    return server;
   },
 };
 
@@ -171,10 +194,10 @@ async function main() {
 
   type Measured = { contender: Contender } & Awaited<ReturnType<typeof measure>>;
   const results: Measured[] = [];
-  for (const [i, contender] of [baseline, hookline].entries()) {
+  for (const [i, contender] of [baseline, hookline, hooklineSplit].entries()) {
     results.push({ contender, ...(await measure(contender, 3300 + i, file)) });
   }
-  const [base, ours] = results as [Measured, Measured];
+  const [base, ours, split] = results as [Measured, Measured, Measured];
   const row = (r: Measured) =>
     `| ${r.contender.name} | ${Math.round(r.max.throughput)} | ${r.max.p50} | ${r.max.p99} | ${r.max.errors + r.max.non2xx} | ${r.fixed.p50} | ${r.fixed.p99} | ${r.fixed.errors + r.fixed.non2xx} | ${r.stored} |`;
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
@@ -184,7 +207,8 @@ async function main() {
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   console.log(row(base));
   console.log(row(ours));
-  console.log(`\nHookline / baseline throughput: ${(ours.max.throughput / base.max.throughput).toFixed(2)}×`);
+  console.log(row(split));
+  console.log(`\nHookline / baseline throughput: ${(ours.max.throughput / base.max.throughput).toFixed(2)}× in one process, ${(split.max.throughput / base.max.throughput).toFixed(2)}× with the worker in its own process`);
   const answered = ours.max.requests - ours.max.non2xx + ours.fixed.requests - ours.fixed.non2xx;
   console.log(`Hookline: ${answered} deliveries answered 2xx, ${ours.stored} rows stored with status 200.`);
 }

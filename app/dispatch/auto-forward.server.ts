@@ -39,6 +39,11 @@ export async function forwardNewEvents(handle: DatabaseHandle, limit = FORWARD_B
     handle.provider === "postgres"
       ? Prisma.sql`SELECT "id" FROM "Event" WHERE "forwardScanned" = FALSE ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED`
       : Prisma.sql`SELECT "id" FROM "Event" WHERE "forwardScanned" = FALSE ORDER BY "id" LIMIT ${limit}`;
+  if (targets.length === 0) {
+    // Nothing forwards: mark the batch scanned without reading it back (at ingest rates
+    // the RETURNING rows cost more than the update).
+    return handle.db.$executeRaw`UPDATE "Event" SET "forwardScanned" = TRUE WHERE "id" IN (${pick}) AND "forwardScanned" = FALSE`;
+  }
   return handle.db.$transaction(async (tx) => {
     const events = await tx.$queryRaw<ScannedEvent[]>`
       UPDATE "Event" SET "forwardScanned" = TRUE
