@@ -1,6 +1,6 @@
 // The production server: Express with the Remix handler, /healthz, the direct ingest
-// mount and (later) the dispatch worker loop. `npm start` builds first; `--dev` runs
-// Vite in middleware mode instead of the build.
+// mount, and the worker loop on a thread of its own. `npm start` builds first; `--dev`
+// runs Vite in middleware mode instead of the build.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -8,8 +8,7 @@ import { env, EnvError } from "~/config/env.server";
 import { logger } from "~/observability/logger.server";
 import { createHttpServer, createRequestListener, type AppOptions } from "~/server/app.server";
 import { runtime } from "~/server/runtime.server";
-import { workerTasks } from "~/worker/tasks.server";
-import { startWorker, type Worker } from "~/worker/worker.server";
+import { startWorkerThread, type WorkerThread } from "~/worker/worker-thread.server";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const dev = process.argv.includes("--dev");
@@ -34,8 +33,9 @@ async function main() {
       secretConfigured: Boolean(config.CLERK_WEBHOOK_SIGNING_SECRET),
     });
   });
-  // The worker loop runs here unless it runs as its own process (`npx hookline worker`).
-  const worker: Worker | null = process.env.HOOKLINE_WORKER === "0" ? null : startWorker(rt.database, workerTasks());
+  // The worker loop runs on a thread of its own, unless it runs as its own process
+  // (HOOKLINE_WORKER=0 and `npx hookline worker`).
+  const worker: WorkerThread | null = process.env.HOOKLINE_WORKER === "0" ? null : startWorkerThread();
 
 
   const shutdown = (signal: string) => {

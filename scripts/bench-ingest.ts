@@ -106,7 +106,7 @@ function hooklineEnv(port: number, extra: Record<string, string> = {}): NodeJS.P
 // NOTE: `node --import tsx` runs the server in this process's child itself (the tsx
 // CLI would fork once more), so stopping it stops the server.
 const hookline: Contender = {
-  name: "Hookline, one process (server + worker loop)",
+  name: "Hookline, one process (worker loop on its own thread)",
   start(port) {
     return spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: hooklineEnv(port) });
   },

@@ -102,23 +102,31 @@ function serialize(inner: BetterSqliteAdapter, queue: SerialQueue): SqlDriverAda
     executeScript: (script: string) => queue.run(() => inner.executeScript(script)),
     getConnectionInfo: inner.getConnectionInfo?.bind(inner),
     dispose: () => inner.dispose(),
+    // NOTE: BEGIN IMMEDIATE, not the adapter's deferred BEGIN. Another connection (the
+    // worker thread, `hookline worker`, a CLI) may commit between a transaction's first
+    // read and its first write; a deferred transaction then fails at once with
+    // SQLITE_BUSY_SNAPSHOT instead of waiting. Taking the write lock up front waits
+    // (busy_timeout) instead. Prisma itself sends COMMIT or ROLLBACK through executeRaw.
     async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+      if (isolationLevel && isolationLevel !== "SERIALIZABLE") {
+        throw new Error(`SQLite transactions are serializable; ${isolationLevel} is not available`);
+      }
       const release = await queue.acquire();
       try {
-        const tx = await inner.startTransaction(isolationLevel);
-        return {
-          provider: tx.provider,
-          adapterName: tx.adapterName,
-          options: tx.options,
-          queryRaw: (q) => tx.queryRaw(q),
-          executeRaw: (q) => tx.executeRaw(q),
-          commit: () => tx.commit().finally(release),
-          rollback: () => tx.rollback().finally(release),
-        };
+        inner.client.prepare("BEGIN IMMEDIATE").run();
       } catch (error) {
         release();
         throw error;
       }
+      return {
+        provider: inner.provider,
+        adapterName: inner.adapterName,
+        options: { usePhantomQuery: false },
+        queryRaw: (q) => inner.queryRaw(q),
+        executeRaw: (q) => inner.executeRaw(q),
+        commit: async () => release(),
+        rollback: async () => release(),
+      };
     },
   };
 }

@@ -42,15 +42,21 @@ export async function indexPendingEvents(handle: DatabaseHandle, limit = 200): P
   }
   return handle.withSqlite!((db) => {
     const statements = sqliteStatements(db);
+    // Extracting the text (json_tree over every body) is the expensive part, and a read:
+    // it runs before the write transaction, so the write lock that ingest waits for is
+    // held only for the inserts. Indexing the same event twice is harmless (the key
+    // insert returns nothing the second time).
+    const pending = statements.pending.all(limit) as { id: string; text: string | null }[];
+    if (pending.length === 0) return 0;
     return db.transaction(() => {
-      const pending = statements.pending.all(limit) as { id: string; text: string | null }[];
       for (const { id, text } of pending) {
         const key = statements.insertKey.get(id) as { rowid: number | bigint } | undefined;
         if (key) statements.insertText.run(key.rowid, (text ?? "").slice(0, MAX_INDEXED_CHARS));
         statements.markIndexed.run(id);
       }
       return pending.length;
-    })();
+      // IMMEDIATE: wait for the write lock up front (see sqlite-adapter.server.ts).
+    }).immediate();
   });
 }
 

@@ -25,6 +25,12 @@ interface Pending {
 }
 
 const MAX_BATCH = 512;
+/** How long a batch waits for another connection's write lock before its requests get 503. */
+const busyGiveUpMs = () => Number(process.env.HOOKLINE_SQLITE_BUSY_TIMEOUT_MS ?? 5000);
+
+function isBusy(error: unknown): boolean {
+  return typeof (error as { code?: unknown })?.code === "string" && (error as { code: string }).code.startsWith("SQLITE_BUSY");
+}
 
 const DELIVERY_COLUMNS = `"id","sourceId","sourceSlug","receivedAt","remoteAddr","requestId","headers","rawBody","size","truncated",
   "svixId","svixTimestamp","outcome","outcomeDetail","status","eventId","duplicate"`;
@@ -76,14 +82,33 @@ export class SqliteGroupCommit {
   async #flush() {
     const batch = this.#queue.splice(0, MAX_BATCH);
     let results: (StoredVerified | null)[] = [];
-    try {
-      results = await this.withSqlite((db) => {
-        this.#statements ??= prepare(db);
-        const statements = this.#statements;
-        return db.transaction(() => batch.map(({ operation }) => apply(statements, operation)))();
-      });
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
+    const started = Date.now();
+    for (;;) {
+      try {
+        results = await this.withSqlite((db) => {
+          this.#statements ??= prepare(db);
+          const statements = this.#statements;
+          // NOTE: when another connection (the worker thread) holds the write lock,
+          // fail at once and retry from the event loop rather than let SQLite's busy
+          // handler sleep on this thread, which would stop every request meanwhile.
+          const timeout = db.pragma("busy_timeout", { simple: true }) as number;
+          db.pragma("busy_timeout = 0");
+          try {
+            // IMMEDIATE: take the write lock before the first read (see sqlite-adapter.server.ts).
+            return db.transaction(() => batch.map(({ operation }) => apply(statements, operation))).immediate();
+          } finally {
+            db.pragma(`busy_timeout = ${timeout}`);
+          }
+        });
+        break;
+      } catch (error) {
+        if (isBusy(error) && Date.now() - started < busyGiveUpMs()) {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          continue;
+        }
+        for (const pending of batch) pending.reject(error);
+        break;
+      }
     }
     results.forEach((result, i) => batch[i]!.resolve(result));
     if (this.#queue.length) setImmediate(() => void this.#flush());

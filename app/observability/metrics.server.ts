@@ -1,6 +1,8 @@
 // Prometheus metrics (`GET /metrics`, bearer token) through prom-client. Counters and
 // histograms are kept in-process; queue depth and job progress are read from the
 // database at scrape time, so every instance reports the shared truth.
+import { isMainThread, parentPort } from "node:worker_threads";
+
 import client from "prom-client";
 
 import type { DatabaseHandle } from "~/db/prisma.server";
@@ -88,6 +90,16 @@ export function recordIngest(outcome: string, seconds: number) {
   m.ingestDuration.observe({ outcome }, seconds);
 }
 
-export function recordDispatchAttempt(result: "ok" | "http_error" | "network_error") {
-  metrics().dispatchAttempts.inc({ result });
+type DispatchResult = "ok" | "http_error" | "network_error";
+
+export function recordDispatchAttempt(result: DispatchResult) {
+  // On the worker thread, the count belongs to the server's registry (the one /metrics reads).
+  if (!isMainThread && parentPort) parentPort.postMessage({ hooklineMetric: "dispatchAttempt", result });
+  else metrics().dispatchAttempts.inc({ result });
+}
+
+/** The server's side of recordDispatchAttempt() on the worker thread. */
+export function acceptWorkerMetrics(message: unknown) {
+  const m = message as { hooklineMetric?: string; result?: DispatchResult } | null;
+  if (m?.hooklineMetric === "dispatchAttempt" && m.result) metrics().dispatchAttempts.inc({ result: m.result });
 }

@@ -18,7 +18,8 @@ export function searchIndexTask(): WorkerTask {
   return {
     name: "search-index",
     intervalMs: 1000,
-    run: async (handle) => (await indexPendingEvents(handle, 500)) > 0,
+    // Small batches: each holds SQLite's write lock, which ingest waits for.
+    run: async (handle) => (await indexPendingEvents(handle, 50)) > 0,
   };
 }
 

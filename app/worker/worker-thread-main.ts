@@ -1,0 +1,21 @@
+// The worker loop's own thread (see worker-thread.server.ts; started through worker-thread-entry.mjs): its own event loop and
+// its own database connection, so search indexing and dispatch run beside ingest
+// instead of between its requests.
+import { parentPort } from "node:worker_threads";
+
+import { logger } from "~/observability/logger.server";
+import { runtime } from "~/server/runtime.server";
+import { workerTasks } from "./tasks.server";
+import { startWorker } from "./worker.server";
+
+const rt = await runtime();
+const worker = startWorker(rt.database, workerTasks());
+logger.info("worker thread started", { tasks: workerTasks().map((task) => task.name) });
+
+parentPort?.on("message", (message: unknown) => {
+  if (message !== "stop") return;
+  void worker
+    .stop()
+    .then(() => rt.database.db.$disconnect())
+    .finally(() => parentPort?.postMessage("stopped"));
+});
