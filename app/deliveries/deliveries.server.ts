@@ -52,6 +52,43 @@ const LIST_SELECT = {
   event: { select: { type: true } },
 } as const;
 
+/** The list's fields of a delivery row selected with LIST_SELECT. */
+function toApiDelivery(row: {
+  id: string;
+  sourceSlug: string;
+  receivedAt: Date;
+  remoteAddr: string | null;
+  requestId: string | null;
+  svixId: string | null;
+  svixTimestamp: string | null;
+  outcome: string;
+  outcomeDetail: string | null;
+  status: number;
+  size: number;
+  truncated: boolean;
+  duplicate: boolean;
+  eventId: string | null;
+  event: { type: string } | null;
+}): ApiDelivery {
+  return {
+    id: row.id,
+    source: row.sourceSlug,
+    receivedAt: row.receivedAt.toISOString(),
+    remoteAddr: row.remoteAddr,
+    requestId: row.requestId,
+    svixId: row.svixId,
+    svixTimestamp: row.svixTimestamp,
+    outcome: row.outcome,
+    outcomeDetail: row.outcomeDetail,
+    status: row.status,
+    size: row.size,
+    truncated: Boolean(row.truncated),
+    duplicate: Boolean(row.duplicate),
+    eventId: row.eventId,
+    type: row.event?.type ?? null,
+  };
+}
+
 export class InvalidDeliveryCursorError extends Error {}
 
 
@@ -113,23 +150,7 @@ export async function listDeliveries(
     : [];
   const page = rows.slice(0, query.limit);
   const deliveries = page.map((row) => {
-    const item: ApiDelivery = {
-      id: row.id,
-      source: row.sourceSlug,
-      receivedAt: row.receivedAt.toISOString(),
-      remoteAddr: row.remoteAddr,
-      requestId: row.requestId,
-      svixId: row.svixId,
-      svixTimestamp: row.svixTimestamp,
-      outcome: row.outcome,
-      outcomeDetail: row.outcomeDetail,
-      status: row.status,
-      size: row.size,
-      truncated: Boolean(row.truncated),
-      duplicate: Boolean(row.duplicate),
-      eventId: row.eventId,
-      type: row.event?.type ?? null,
-    };
+    const item = toApiDelivery(row);
     if (options.withHeaders) item.headers = parseStoredHeaders((row as { headers?: string }).headers ?? "[]");
     return item;
   });
@@ -239,22 +260,8 @@ export async function getDeliveryDetail(db: Db, id: string, options: { role: Rol
   if (!row) return null;
   const { view, envelopeType } = deliveryBodyView(row.rawBody, options.role, options.reveal);
   return {
-    id: row.id,
-    source: row.sourceSlug,
+    ...toApiDelivery(row),
     sourceId: row.sourceId,
-    receivedAt: row.receivedAt.toISOString(),
-    remoteAddr: row.remoteAddr,
-    requestId: row.requestId,
-    svixId: row.svixId,
-    svixTimestamp: row.svixTimestamp,
-    outcome: row.outcome,
-    outcomeDetail: row.outcomeDetail,
-    status: row.status,
-    size: row.size,
-    truncated: Boolean(row.truncated),
-    duplicate: Boolean(row.duplicate),
-    eventId: row.eventId,
-    type: row.event?.type ?? null,
     headers: parseStoredHeaders(row.headers),
     envelopeType,
     body: view,

@@ -9,7 +9,7 @@ import crypto from "node:crypto";
 import type { Webhook } from "svix";
 
 import type { DatabaseHandle } from "~/db/prisma.server";
-import { Prisma } from "~/generated/sqlite/client";
+import { rawBodyAsText, rawBodyLength } from "~/events/event-payload.server";
 import { logger } from "~/observability/logger.server";
 import type { WorkerTask } from "~/worker/worker.server";
 import { forwardNewEvents } from "./auto-forward.server";
@@ -169,8 +169,8 @@ export class DispatchWorker {
    */
   async #loadEvents(ids: string[]): Promise<Map<string, EventToSend>> {
     const { db, provider } = this.#handle;
-    const body = provider === "postgres" ? Prisma.sql`convert_from(d."rawBody", 'UTF8')` : Prisma.sql`CAST(d."rawBody" AS TEXT)`;
-    const bytes = provider === "postgres" ? Prisma.sql`octet_length(d."rawBody")` : Prisma.sql`length(d."rawBody")`;
+    const body = rawBodyAsText(provider);
+    const bytes = rawBodyLength(provider);
     type Row = { id: string; svixId: string; body: string | null; bytes: number | bigint; firstDeliveryId: string };
     let rows: Row[];
     try {

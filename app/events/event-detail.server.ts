@@ -115,7 +115,7 @@ export async function loadEventDetail(handle: DatabaseHandle, id: string, option
   if (!row) return null;
   const unmasked = showsSecrets(options.role, options.reveal);
   const [payloads, deliveries, diff, dispatches] = await Promise.all([
-    loadEventPayloads(handle.db, [row.firstDeliveryId]),
+    loadEventPayloads(handle, [row.firstDeliveryId]),
     loadDeliveriesOfEvent(handle, row),
     options.compareWith
       ? compareEvents(handle, row, options.compareWith, unmasked)
@@ -238,7 +238,7 @@ function dataOf(envelope: unknown): unknown {
 }
 
 async function diffRows(handle: DatabaseHandle, from: EventRow, to: EventRow, unmasked: boolean, mode: EventDiff["mode"]): Promise<EventDiff> {
-  const payloads = await loadEventPayloads(handle.db, [from.firstDeliveryId, to.firstDeliveryId]);
+  const payloads = await loadEventPayloads(handle, [from.firstDeliveryId, to.firstDeliveryId]);
   const side = (row: EventRow) => {
     const envelope = payloads.get(row.firstDeliveryId)?.envelope ?? null;
     return unmasked ? envelope : redactEnvelope(row.type, envelope).value;

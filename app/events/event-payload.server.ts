@@ -1,5 +1,6 @@
 // An event's payload is the raw body of its first delivery, parsed on read (ADR 0001).
-import type { Db } from "~/db/prisma.server";
+import { Prisma } from "~/generated/sqlite/client";
+import type { DatabaseHandle } from "~/db/prisma.server";
 
 export interface EventPayload {
   /** The parsed envelope, or null when the stored bytes no longer parse. */
@@ -7,10 +8,23 @@ export interface EventPayload {
   raw: Buffer;
 }
 
-export async function loadEventPayload(db: Db, firstDeliveryId: string): Promise<EventPayload | null> {
-  const delivery = await db.delivery.findUnique({ where: { id: firstDeliveryId }, select: { rawBody: true } });
-  if (!delivery) return null;
-  const raw = Buffer.from(delivery.rawBody);
+/**
+ * `d."rawBody"` (alias d = Delivery) as text. NOTE: Prisma's driver adapters hand a
+ * BLOB/bytea back as an array of numbers, about ten JS values per byte; an event's
+ * body is verified JSON, which ingest only accepts as valid UTF-8, so reading it as
+ * text is exact and several times cheaper. Postgres refuses non-UTF-8 bytes; callers
+ * fall back to reading bytes.
+ */
+export function rawBodyAsText(provider: DatabaseHandle["provider"]): Prisma.Sql {
+  return provider === "postgres" ? Prisma.sql`convert_from(d."rawBody", 'UTF8')` : Prisma.sql`CAST(d."rawBody" AS TEXT)`;
+}
+
+/** Its byte length, to check that the text read back is the same bytes. */
+export function rawBodyLength(provider: DatabaseHandle["provider"]): Prisma.Sql {
+  return provider === "postgres" ? Prisma.sql`octet_length(d."rawBody")` : Prisma.sql`length(d."rawBody")`;
+}
+
+function payloadOf(raw: Buffer): EventPayload {
   try {
     return { envelope: JSON.parse(raw.toString("utf8")) as EventPayload["envelope"], raw };
   } catch {
@@ -18,24 +32,27 @@ export async function loadEventPayload(db: Db, firstDeliveryId: string): Promise
   }
 }
 
-/** Payloads of many events at once (diffs, timelines), keyed by first delivery id. */
-export async function loadEventPayloads(db: Db, firstDeliveryIds: string[]): Promise<Map<string, EventPayload>> {
+/** Payloads of events (diffs, timelines, the event page), keyed by first delivery id. */
+export async function loadEventPayloads(handle: DatabaseHandle, firstDeliveryIds: string[]): Promise<Map<string, EventPayload>> {
   const result = new Map<string, EventPayload>();
   for (let i = 0; i < firstDeliveryIds.length; i += 500) {
-    const rows = await db.delivery.findMany({
-      where: { id: { in: firstDeliveryIds.slice(i, i + 500) } },
-      select: { id: true, rawBody: true },
-    });
-    for (const row of rows) {
-      const raw = Buffer.from(row.rawBody);
-      let envelope: EventPayload["envelope"] = null;
-      try {
-        envelope = JSON.parse(raw.toString("utf8"));
-      } catch {
-        envelope = null;
+    const ids = firstDeliveryIds.slice(i, i + 500);
+    const asBytes: string[] = [];
+    try {
+      const rows = await handle.db.$queryRaw<{ id: string; body: string; bytes: number | bigint }[]>`
+        SELECT d."id", ${rawBodyAsText(handle.provider)} AS "body", ${rawBodyLength(handle.provider)} AS "bytes"
+        FROM "Delivery" d WHERE d."id" IN (${Prisma.join(ids)})`;
+      for (const row of rows) {
+        const raw = Buffer.from(row.body, "utf8");
+        if (raw.length === Number(row.bytes)) result.set(row.id, payloadOf(raw));
+        else asBytes.push(row.id);
       }
-      result.set(row.id, { envelope, raw });
+    } catch {
+      asBytes.push(...ids);
     }
+    if (asBytes.length === 0) continue;
+    const rows = await handle.db.delivery.findMany({ where: { id: { in: asBytes } }, select: { id: true, rawBody: true } });
+    for (const row of rows) result.set(row.id, payloadOf(Buffer.from(row.rawBody)));
   }
   return result;
 }

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { Prisma } from "~/generated/sqlite/client";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { toApiEvent, type EventRow } from "~/events/event-query.server";
-import { loadEventPayloads } from "~/events/event-payload.server";
+import { loadEventPayloads, rawBodyAsText } from "~/events/event-payload.server";
 import { logger } from "~/observability/logger.server";
 import { asObject, type EventWithData, type Json, type LifecycleEvent } from "./lifecycle-event";
 import { queryRows } from "./lifecycle-sql.server";
@@ -342,7 +342,7 @@ async function loadBodies(handle: DatabaseHandle, deliveryIds: string[]): Promis
   const bodies = new Map<string, string>();
   for (let i = 0; i < deliveryIds.length; i += 500) {
     const ids = deliveryIds.slice(i, i + 500);
-    const text = handle.provider === "postgres" ? Prisma.sql`convert_from(d."rawBody", 'UTF8')` : Prisma.sql`CAST(d."rawBody" AS TEXT)`;
+    const text = rawBodyAsText(handle.provider);
     try {
       const rows = await queryRows<{ id: string; body: string }>(
         handle,
@@ -351,7 +351,7 @@ async function loadBodies(handle: DatabaseHandle, deliveryIds: string[]): Promis
       for (const row of rows) bodies.set(row.id, row.body);
     } catch (error) {
       logger.warn("lifecycle: payloads read as bytes", { error: String(error) });
-      for (const [id, payload] of await loadEventPayloads(handle.db, ids)) bodies.set(id, payload.raw.toString("utf8"));
+      for (const [id, payload] of await loadEventPayloads(handle, ids)) bodies.set(id, payload.raw.toString("utf8"));
     }
   }
   return bodies;
