@@ -5,7 +5,8 @@
 //   stored (Svix retries 429, so a misconfigured secret loses nothing);
 // - a cap on the bytes of unverified bodies kept: past it the delivery row is still
 //   written, with its headers and outcome, but without the body.
-import type { Db } from "~/db/prisma.server";
+import type { DatabaseHandle } from "~/db/prisma.server";
+import { rawBodyLength } from "~/events/event-payload.server";
 
 export interface UnverifiedLimits {
   /** Unverified deliveries stored per remote address per minute (burst: the same number). */
@@ -19,11 +20,14 @@ export type Admission = "store" | "store-without-body" | "refuse";
 export class UnverifiedGuard {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
   #storedBytes: number | null = null;
+  #countedAt = 0;
   #loading: Promise<number> | null = null;
 
   constructor(
-    private readonly db: Db,
+    private readonly handle: DatabaseHandle,
     private readonly limits: UnverifiedLimits,
+    /** How long the count is trusted before it is read again (retention frees bytes). */
+    private readonly recountMs = 10 * 60 * 1000,
   ) {}
 
   async admit(remoteAddr: string | null, bodyBytes: number, now = Date.now()): Promise<Admission> {
@@ -46,18 +50,22 @@ export class UnverifiedGuard {
     return true;
   }
 
-  /** Bytes already kept, read once from the database and then counted here (retention frees them). */
+  /**
+   * Bytes of unverified bodies kept (what is stored, not the size announced: an
+   * oversized delivery keeps only 64 KiB), read from the database every `recountMs`
+   * and counted here in between, so what retention prunes becomes room again.
+   */
   async #bytes(): Promise<number> {
-    if (this.#storedBytes !== null) return this.#storedBytes;
-    this.#loading ??= this.db.delivery
-      .aggregate({ where: { eventId: null }, _sum: { size: true } })
-      .then((r) => (this.#storedBytes = Math.min(r._sum.size ?? 0, Number.MAX_SAFE_INTEGER)));
+    if (this.#storedBytes !== null && Date.now() - this.#countedAt < this.recountMs) return this.#storedBytes;
+    this.#loading ??= this.handle.db
+      .$queryRaw<{ bytes: bigint | number | null }[]>`
+        SELECT SUM(${rawBodyLength(this.handle.provider)}) AS "bytes" FROM "Delivery" d WHERE d."eventId" IS NULL`
+      .then(([row]) => {
+        this.#storedBytes = Math.min(Number(row?.bytes ?? 0), Number.MAX_SAFE_INTEGER);
+        this.#countedAt = Date.now();
+        return this.#storedBytes;
+      })
+      .finally(() => (this.#loading = null));
     return this.#loading;
-  }
-
-  /** After retention has pruned, count again. */
-  forget() {
-    this.#storedBytes = null;
-    this.#loading = null;
   }
 }

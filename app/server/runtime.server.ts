@@ -41,7 +41,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       sources: new SourceResolver(handle.db, options.defaultSecrets),
       maxBodyBytes: options.maxBodyBytes,
       groupCommit: handle.withSqlite ? new SqliteGroupCommit(handle.withSqlite.bind(handle)) : undefined,
-      unverified: options.unverified ? new UnverifiedGuard(handle.db, options.unverified) : undefined,
+      unverified: options.unverified ? new UnverifiedGuard(handle, options.unverified) : undefined,
     },
   };
 }
