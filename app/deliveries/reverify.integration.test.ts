@@ -159,7 +159,7 @@ describe.each(PROVIDERS)("re-verification (%s)", (provider) => {
     const summary = (answer as { summary: { checked: number; counts: Record<string, number>; remaining: boolean } }).summary;
     expect(summary).toMatchObject({ checked: 4, remaining: false, counts: { verified: 2, duplicate: 1, still_invalid: 1, malformed_payload: 0 } });
 
-    const event = await db().event.findUniqueOrThrow({ where: { sourceId_svixId: { sourceId: (await db().source.findUniqueOrThrow({ where: { slug: "staging" } })).id, svixId: msgId } } });
+    const event = await db().event.findUniqueOrThrow({ where: { svixId_sourceId: { svixId: msgId, sourceId: (await db().source.findUniqueOrThrow({ where: { slug: "staging" } })).id } } });
     expect(event.firstDeliveryId).toBe(first.deliveryId);
     expect(event.deliveryCount).toBe(2);
     const [a, b] = await Promise.all([first, second].map((d) => db().delivery.findUniqueOrThrow({ where: { id: d.deliveryId } })));

@@ -7,10 +7,12 @@ import { startDispatch, waitUntil, type RunningDispatch } from "../../tests/supp
 import { ingestSigned } from "../../tests/support/ingest";
 import { ok, startReceiver, type Receiver } from "../../tests/support/receiver";
 import { envelope, newSecret } from "../../tests/support/svix";
+import { forwardNewEvents } from "./auto-forward.server";
 import { createTarget } from "./create-target.server";
 import { TargetCreateSchema } from "./target-input";
 import { updateTarget } from "./update-target.server";
 import type { IngestDependencies } from "~/ingest/ingest.server";
+import { SqliteGroupCommit } from "~/ingest/sqlite-group-commit.server";
 import { ensureDefaultSource, SourceResolver } from "~/sources/sources.server";
 
 const SOURCE_SECRET = newSecret();
@@ -100,5 +102,52 @@ describe.each(PROVIDERS)("auto-forward (%s)", (provider) => {
     } finally {
       await later.close();
     }
+  });
+});
+
+// SQLite ingest stores events already scanned while no target auto-forwards; switching
+// a target on hands back the events received since then (reopenForwardScan). Postgres
+// stores them unscanned, and a scan with no target marks them the same way.
+describe.each(PROVIDERS)("auto-forward switched on while events are in flight (%s)", (provider) => {
+  let database: TestDatabase;
+  let deps: IngestDependencies;
+  let receiver: Receiver;
+  const secret = newSecret();
+
+  beforeAll(async () => {
+    database = await createTestDatabase(provider);
+    await ensureDefaultSource(database.db);
+    deps = {
+      db: database.db,
+      sources: new SourceResolver(database.db, () => [SOURCE_SECRET]),
+      maxBodyBytes: 1 << 20,
+      groupCommit: database.withSqlite ? new SqliteGroupCommit(database.withSqlite.bind(database)) : undefined,
+    };
+    receiver = await startReceiver(secret);
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await database.drop();
+  });
+
+  it("forwards an event received after the switch but stored before it, and nothing received earlier", async () => {
+    const now = Date.now();
+    // Received before the switch: never forwarded.
+    await ingestSigned(deps, SOURCE_SECRET, envelope("user.created", { id: "user_early", object: "user" }), { receivedAt: new Date(now - 5_000) });
+    // Received (its request started) after the switch, stored before the target existed.
+    await ingestSigned(deps, SOURCE_SECRET, envelope("user.created", { id: "user_in_flight", object: "user" }), { receivedAt: new Date(now + 2_000) });
+    // Whatever ran before the switch saw no target and marked both as scanned.
+    expect(await forwardNewEvents(database)).toBeLessThanOrEqual(2);
+    expect(await database.db.event.count({ where: { forwardScanned: false } })).toBe(0);
+
+    await createTarget(database.db, TargetCreateSchema.parse({ secret, name: "late", url: receiver.url, autoForward: true }), { actor: "test", allowlist: null });
+    const dispatch = startDispatch(database);
+    try {
+      await receiver.waitFor(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      await dispatch.stop();
+    }
+    expect(receiver.requests.map((r) => JSON.parse(r.body.toString()).data.id)).toEqual(["user_in_flight"]);
   });
 });

@@ -9,7 +9,7 @@
 // miss one. Ingest never waits on forwarding, and a burst of deliveries costs the
 // forwarder one batch per turn. See docs/decisions/0007-dispatch-queue.md.
 import { typeMatchesPatterns } from "~/catalog/event-catalog";
-import { newId } from "~/db/ids";
+import { firstIdAt, newId } from "~/db/ids";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { Prisma } from "~/generated/sqlite/client";
 import { insertRows } from "./bulk-insert.server";
@@ -18,6 +18,24 @@ import { TASK_COLUMNS } from "./plan-job.server";
 import { parseEventTypes } from "./target.server";
 
 export const FORWARD_BATCH = 500;
+
+/**
+ * Run in the transaction that switches auto-forward on for `targetId` (created with
+ * it, turned on, or re-enabled), with `since` the moment it was switched on.
+ *
+ * SQLite ingest stores events already marked as scanned while no target auto-forwards
+ * (app/ingest/sqlite-group-commit.server.ts), and a scan with no target marks them
+ * without queueing anything. Events received since `since` but stored before this
+ * transaction are handed back to the scan, so switching on covers every event received
+ * from that moment. When another target already auto-forwards, those events were
+ * stored unscanned and the scan takes them as usual (resetting them would queue them
+ * twice to the other target).
+ */
+export async function reopenForwardScan(tx: Prisma.TransactionClient, targetId: string, since: Date) {
+  const others = await tx.target.count({ where: { id: { not: targetId }, autoForward: true, enabled: true, deletedAt: null } });
+  if (others > 0) return;
+  await tx.event.updateMany({ where: { id: { gte: firstIdAt(since) }, forwardScanned: true }, data: { forwardScanned: false } });
+}
 
 interface ScannedEvent {
   id: string;

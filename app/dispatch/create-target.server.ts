@@ -2,6 +2,7 @@
 // sealed, and returned this once only.
 import { recordAudit } from "~/audit/audit.server";
 import type { Db } from "~/db/prisma.server";
+import { reopenForwardScan } from "./auto-forward.server";
 import { DispatchInputError } from "./dispatch-errors";
 import { urlProblem, type TargetAllowlist } from "./outbound-policy.server";
 import { generateTargetSecret, reservedHeaderProblem, targetSecretProblem } from "./signing.server";
@@ -40,20 +41,24 @@ export async function createTarget(
   if (input.secret) checkSecret(input.secret);
   const secret = input.secret || generateTargetSecret();
   const now = new Date();
-  const row = await db.target.create({
-    data: {
-      name: input.name,
-      url: input.url,
-      secretEncrypted: sealTargetSecret(secret),
-      eventTypes: JSON.stringify(input.eventTypes),
-      autoForward: input.autoForward,
-      autoForwardSince: input.autoForward ? now : null,
-      enabled: input.enabled,
-      timeoutMs: input.timeoutMs,
-      maxPerSecond: input.maxPerSecond,
-      concurrency: input.concurrency,
-      headers: sealHeaders(input.headers),
-    },
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.target.create({
+      data: {
+        name: input.name,
+        url: input.url,
+        secretEncrypted: sealTargetSecret(secret),
+        eventTypes: JSON.stringify(input.eventTypes),
+        autoForward: input.autoForward,
+        autoForwardSince: input.autoForward ? now : null,
+        enabled: input.enabled,
+        timeoutMs: input.timeoutMs,
+        maxPerSecond: input.maxPerSecond,
+        concurrency: input.concurrency,
+        headers: sealHeaders(input.headers),
+      },
+    });
+    if (created.autoForward && created.enabled) await reopenForwardScan(tx, created.id, now);
+    return created;
   });
   await recordAudit(db, {
     actor: context.actor,

@@ -5,7 +5,8 @@
 // shown before confirming is the number of events sent.
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { parseEventFilter, type EventFilter } from "~/events/event-filter";
-import { eventFilterConditions, whereClause } from "~/events/event-query.server";
+import { lastIdAt } from "~/db/ids";
+import { eventFilterConditions, keysetCondition, whereClause } from "~/events/event-query.server";
 import { Prisma } from "~/generated/sqlite/client";
 import type { JobOrder } from "./dispatch-status";
 
@@ -50,7 +51,8 @@ export function readEventIds(stored: string | null): string[] | null {
 export function selectionConditions(handle: DatabaseHandle, job: JobSelection): Prisma.Sql[] {
   const conditions = eventFilterConditions(handle.provider, readFilter(job.filter) ?? {});
   // The selection is what existed when the job was made; later events are auto-forward's.
-  conditions.push(Prisma.sql`e."firstReceivedAt" <= ${job.createdAt}`);
+  // (Ids are newId(firstReceivedAt): "received by then" is an id range on the primary key.)
+  conditions.push(Prisma.sql`e."id" <= ${lastIdAt(job.createdAt)}`);
   const attempts = (extra: Prisma.Sql) =>
     Prisma.sql`SELECT 1 FROM "DispatchAttempt" a WHERE a."eventId" = e."id" AND a."targetId" = ${job.targetId} ${extra}`;
   if (job.kind === "retry" && job.since) {
@@ -94,8 +96,9 @@ export interface SelectionCursor {
   id: string;
 }
 
-function orderColumn(order: string): Prisma.Sql {
-  return (order as JobOrder) === "received" ? Prisma.sql`e."firstReceivedAt"` : Prisma.sql`e."timestampMs"`;
+/** The order's column, or null for arrival order, which is id order (ids are newId(firstReceivedAt)). */
+function orderColumn(order: string): Prisma.Sql | null {
+  return (order as JobOrder) === "received" ? null : Prisma.sql`e."timestampMs"`;
 }
 
 export function cursorOf(order: string, event: SelectedEvent): SelectionCursor {
@@ -118,15 +121,12 @@ export async function selectChunk(
 ): Promise<SelectedEvent[]> {
   const column = orderColumn(job.order);
   const conditions = selectionConditions(handle, job);
-  if (cursor) {
-    const key = job.order === "received" ? new Date(Number(cursor.key)) : BigInt(cursor.key);
-    conditions.push(Prisma.sql`(${column} > ${key} OR (${column} = ${key} AND e."id" > ${cursor.id}))`);
-  }
+  if (cursor) conditions.push(keysetCondition(column, column ? BigInt(cursor.key) : null, cursor.id, ">"));
   return handle.db.$queryRaw<SelectedEvent[]>`
     SELECT e."id", e."timestampMs", e."firstReceivedAt", e."resourceType", e."resourceId"
     FROM "Event" e
     ${whereClause(conditions)}
-    ORDER BY ${column} ASC, e."id" ASC
+    ORDER BY ${column ? Prisma.sql`${column} ASC, ` : Prisma.empty}e."id" ASC
     LIMIT ${limit}`;
 }
 

@@ -2,6 +2,7 @@
 // Switching auto-forward on starts from that moment: it does not replay history.
 import { recordAudit } from "~/audit/audit.server";
 import type { Db } from "~/db/prisma.server";
+import { reopenForwardScan } from "./auto-forward.server";
 import { checkSecret, checkTargetFields } from "./create-target.server";
 import type { TargetAllowlist } from "./outbound-policy.server";
 import { generateTargetSecret } from "./signing.server";
@@ -19,17 +20,24 @@ export async function updateTarget(
   if (input.secret !== undefined) checkSecret(input.secret);
   const { secret, headers, eventTypes, ...plain } = input;
   const turningOnForward = input.autoForward === true && !current.autoForward;
-  const row = await db.target.update({
-    where: { id },
-    data: {
-      ...plain,
-      ...(eventTypes !== undefined ? { eventTypes: JSON.stringify(eventTypes) } : {}),
-      ...(headers !== undefined ? { headers: sealHeaders(headers) } : {}),
-      ...(secret !== undefined ? { secretEncrypted: sealTargetSecret(secret) } : {}),
-      ...(turningOnForward ? { autoForwardSince: new Date() } : {}),
-      // A new rate starts with a clean budget.
-      ...(input.maxPerSecond !== undefined ? { rateCursor: null } : {}),
-    },
+  const now = new Date();
+  const row = await db.$transaction(async (tx) => {
+    const updated = await tx.target.update({
+      where: { id },
+      data: {
+        ...plain,
+        ...(eventTypes !== undefined ? { eventTypes: JSON.stringify(eventTypes) } : {}),
+        ...(headers !== undefined ? { headers: sealHeaders(headers) } : {}),
+        ...(secret !== undefined ? { secretEncrypted: sealTargetSecret(secret) } : {}),
+        ...(turningOnForward ? { autoForwardSince: now } : {}),
+        // A new rate starts with a clean budget.
+        ...(input.maxPerSecond !== undefined ? { rateCursor: null } : {}),
+      },
+    });
+    // Switched on (turned on, or re-enabled while on): see reopenForwardScan.
+    const forwarding = (target: { autoForward: boolean; enabled: boolean }) => target.autoForward && target.enabled;
+    if (forwarding(updated) && !forwarding(current)) await reopenForwardScan(tx, id, now);
+    return updated;
   });
   // Field names only: header values and secrets stay out of the audit log.
   const changed = Object.keys(input).filter((key) => key !== "secret");

@@ -168,7 +168,7 @@ export function hexDump(bytes: Uint8Array): string[] {
  */
 async function loadDeliveriesOfEvent(handle: DatabaseHandle, row: EventRow): Promise<DeliveryOfEvent[]> {
   const rows = await handle.db.delivery.findMany({
-    where: { OR: [{ eventId: row.id }, { svixId: row.svixId, sourceSlug: row.sourceSlug }] },
+    where: { OR: [{ eventId: row.id }, { svixId: row.svixId, sourceSlug: row.sourceSlug, eventId: null }] },
     orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
     take: 500,
     select: {

@@ -161,6 +161,16 @@ interface Cursor {
   id: string;
 }
 
+/**
+ * Keyset condition "after (key, id)" in the direction of `op`: on `column` then `id`,
+ * or on `id` alone when the order is arrival (column null).
+ */
+export function keysetCondition(column: Prisma.Sql | null, key: unknown, id: string, op: "<" | ">"): Prisma.Sql {
+  const cmp = Prisma.raw(op);
+  if (!column) return Prisma.sql`e."id" ${cmp} ${id}`;
+  return Prisma.sql`(${column} ${cmp} ${key} OR (${column} = ${key} AND e."id" ${cmp} ${id}))`;
+}
+
 function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.key, cursor.id])).toString("base64url");
 }
@@ -187,23 +197,20 @@ export async function listEvents(
   query: EventListQuery,
 ): Promise<{ events: ApiEvent[]; rows: EventRow[]; nextCursor: string | null }> {
   const conditions = eventFilterConditions(handle.provider, await resolveTypePatterns(handle, query.filter));
-  const column = query.sort === "received" ? Prisma.sql`e."firstReceivedAt"` : Prisma.sql`e."timestampMs"`;
+  // NOTE: arrival order is id order (ids are newId(firstReceivedAt)), so it needs no
+  // index of its own; the cursor keeps its (key, id) shape for both orders.
+  const column = query.sort === "received" ? null : Prisma.sql`e."timestampMs"`;
   const descending = query.dir === "desc";
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor);
-    const key = query.sort === "received" ? new Date(Number(cursor.key)) : BigInt(cursor.key);
-    conditions.push(
-      descending
-        ? Prisma.sql`(${column} < ${key} OR (${column} = ${key} AND e."id" < ${cursor.id}))`
-        : Prisma.sql`(${column} > ${key} OR (${column} = ${key} AND e."id" > ${cursor.id}))`,
-    );
+    conditions.push(keysetCondition(column, column ? BigInt(cursor.key) : null, cursor.id, descending ? "<" : ">"));
   }
   const direction = descending ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   const rows = await handle.db.$queryRaw<EventRow[]>`
     SELECT ${EVENT_COLUMNS}
     FROM "Event" e
     ${whereClause(conditions)}
-    ORDER BY ${column} ${direction}, e."id" ${direction}
+    ORDER BY ${column ? Prisma.sql`${column} ${direction}, ` : Prisma.empty}e."id" ${direction}
     LIMIT ${query.limit + 1}`;
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);

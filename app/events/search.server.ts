@@ -63,6 +63,42 @@ export async function indexPendingEvents(handle: DatabaseHandle, limit = 200): P
 /** Text is capped per event so one huge payload cannot bloat the index. */
 const MAX_INDEXED_CHARS = 64 * 1024;
 
+/**
+ * The text the index keeps for a parsed payload: every string and number value in
+ * document order, no keys, no booleans or nulls (what the SQL extraction above takes
+ * with json_tree). Ingest on SQLite uses it to index an event in the transaction that
+ * stores it, from the JSON it has already parsed (sqlite-group-commit.server.ts).
+ */
+export function payloadSearchText(json: unknown): string {
+  const parts: string[] = [];
+  let length = 0;
+  const walk = (value: unknown): void => {
+    if (length > MAX_INDEXED_CHARS) return;
+    if (typeof value === "string" || typeof value === "number") {
+      const text = String(value);
+      parts.push(text);
+      length += text.length + 1;
+    } else if (Array.isArray(value)) {
+      for (const item of value) walk(item);
+    } else if (value !== null && typeof value === "object") {
+      for (const item of Object.values(value)) walk(item);
+    }
+  };
+  // Depth is bounded: ingest refuses JSON nested more than MAX_JSON_DEPTH levels.
+  walk(json);
+  return parts.join(" ").slice(0, MAX_INDEXED_CHARS);
+}
+
+/**
+ * Adds one event's text to the SQLite index, inside the caller's open transaction
+ * (ingest's group commit). The caller stores the event with `searchIndexed = 1`.
+ */
+export function indexEventTextSqlite(db: import("better-sqlite3").Database, eventId: string, text: string) {
+  const statements = sqliteStatements(db);
+  const key = statements.insertKey.get(eventId) as { rowid: number | bigint } | undefined;
+  if (key) statements.insertText.run(key.rowid, text);
+}
+
 const prepared = new WeakMap<object, ReturnType<typeof prepareSqlite>>();
 function sqliteStatements(db: import("better-sqlite3").Database) {
   let statements = prepared.get(db);

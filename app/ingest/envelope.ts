@@ -14,7 +14,14 @@ const EnvelopeSchema = z
 export type ClerkEnvelope = z.infer<typeof EnvelopeSchema>;
 
 export type EnvelopeResult =
-  | { ok: true; envelope: ClerkEnvelope; timestampMs: number; timestampInSeconds: boolean }
+  | {
+      ok: true;
+      envelope: ClerkEnvelope;
+      /** The body as parsed, keys in their original order (the envelope is zod's copy). */
+      json: unknown;
+      timestampMs: number;
+      timestampInSeconds: boolean;
+    }
   | { ok: false; detail: string };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -76,8 +83,8 @@ export function parseEnvelope(body: Uint8Array, fallbackTimestampMs: number): En
   }
   const envelope = parsed.data;
   if (envelope.timestamp === undefined) {
-    return { ok: true, envelope, timestampMs: fallbackTimestampMs, timestampInSeconds: false };
+    return { ok: true, envelope, json, timestampMs: fallbackTimestampMs, timestampInSeconds: false };
   }
   const { ms, inSeconds } = normaliseTimestamp(envelope.timestamp);
-  return { ok: true, envelope, timestampMs: ms, timestampInSeconds: inSeconds };
+  return { ok: true, envelope, json, timestampMs: ms, timestampInSeconds: inSeconds };
 }

@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROVIDERS } from "../../tests/support/database";
 import { startTestServer, type TestServer } from "../../tests/support/server";
 import { envelope, newMsgId, newSecret, signedHeaders } from "../../tests/support/svix";
+import { parseEventListQuery } from "~/events/event-filter";
+import { listEvents } from "~/events/event-query.server";
+import { indexPendingEvents } from "~/events/search.server";
 import { createSource } from "~/sources/sources.server";
+
+function parseQuery(query: string) {
+  const parsed = parseEventListQuery(new URLSearchParams(query));
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.value;
+}
 
 const SECRET = newSecret();
 const ROTATED_OUT = newSecret();
@@ -211,6 +220,22 @@ describe.each(PROVIDERS)("ingest over HTTP (%s)", (provider) => {
     const event = await db().event.findUniqueOrThrow({ where: { id: json.eventId as string } });
     expect(event.timestampMs).toBe(BigInt(seconds) * 1000n);
     expect(event.knownType).toBe(false);
+  });
+
+  it("makes a verified event searchable by its payload text (SQLite: in the transaction that stores it)", async () => {
+    const body = userEvent("user.created", "user_findme", Date.now(), { last_name: "Quillfeather" });
+    const { json } = await post(server, "/webhooks/clerk", body, signedHeaders(SECRET, body));
+    const handle = server.runtime.database;
+    if (provider === "sqlite") {
+      // No worker runs in this server: ingest indexed it and, with no auto-forward
+      // target, stored it as already scanned.
+      const event = await db().event.findUniqueOrThrow({ where: { id: json.eventId as string } });
+      expect(event).toMatchObject({ searchIndexed: true, forwardScanned: true });
+    } else {
+      expect(await indexPendingEvents(handle)).toBeGreaterThan(0);
+    }
+    const found = await listEvents(handle, parseQuery("q=Quillfeather"));
+    expect(found.events.map((e) => e.id)).toEqual([json.eventId]);
   });
 
   it("answers /healthz with 200 while the database answers", async () => {

@@ -160,6 +160,7 @@ export async function ingestDelivery(deps: IngestDependencies, request: IngestRe
     instanceId: parsed.envelope.instance_id ?? null,
     timestampMs: parsed.timestampMs,
     data: parsed.envelope.data,
+    json: parsed.json,
     detail: parsed.timestampInSeconds ? "Envelope timestamp was in seconds; normalised to milliseconds" : null,
   };
   const stored = await store(() =>
@@ -192,6 +193,8 @@ export interface VerifiedDelivery {
   instanceId: string | null;
   timestampMs: number;
   data: Record<string, unknown>;
+  /** The whole body as parsed (SQLite ingest indexes its text in the same transaction). */
+  json?: unknown;
   detail: string | null;
 }
 
@@ -243,7 +246,7 @@ export async function storeVerified(db: Db, input: VerifiedDelivery, options: St
               })
             : null;
         const event = await tx.event.upsert({
-          where: { sourceId_svixId: { sourceId: input.sourceId, svixId: input.svixId } },
+          where: { svixId_sourceId: { svixId: input.svixId, sourceId: input.sourceId } },
           create: {
             id: newId(input.delivery.receivedAt.getTime()),
             sourceId: input.sourceId,

@@ -11,6 +11,7 @@ import type Database from "better-sqlite3";
 
 import { extractResourceRefs, isKnownEventType } from "~/catalog/event-catalog";
 import { newId } from "~/db/ids";
+import { indexEventTextSqlite, payloadSearchText } from "~/events/search.server";
 import type { DeliveryBase, StoredVerified, VerifiedDelivery } from "./ingest.server";
 import { OUTCOME_STATUS, type Outcome } from "./outcomes";
 
@@ -45,10 +46,16 @@ function prepare(db: Database.Database) {
     upsertEvent: db.prepare(
       `INSERT INTO "Event" ("id","sourceId","svixId","type","knownType","timestampMs","svixTimestamp","instanceId",
         "resourceType","resourceId","userId","organizationId","subscriptionId","payerId","firstReceivedAt","outOfOrder",
-        "firstDeliveryId")
-       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-       ON CONFLICT ("sourceId","svixId") DO UPDATE SET "deliveryCount" = "deliveryCount" + 1
+        "firstDeliveryId","searchIndexed","forwardScanned")
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+       ON CONFLICT ("svixId","sourceId") DO UPDATE SET "deliveryCount" = "deliveryCount" + 1
        RETURNING "id", "firstDeliveryId"`,
+    ),
+    // Prepared once: db.pragma() would prepare three statements per batch.
+    failWhenBusy: db.prepare("PRAGMA busy_timeout = 0"),
+    waitWhenBusy: db.prepare(`PRAGMA busy_timeout = ${Number(db.pragma("busy_timeout", { simple: true }))}`),
+    autoForwarding: db.prepare(
+      `SELECT EXISTS (SELECT 1 FROM "Target" WHERE "autoForward" = 1 AND "enabled" = 1 AND "deletedAt" IS NULL) AS "on"`,
     ),
   };
 }
@@ -91,13 +98,18 @@ export class SqliteGroupCommit {
           // NOTE: when another connection (the worker thread) holds the write lock,
           // fail at once and retry from the event loop rather than let SQLite's busy
           // handler sleep on this thread, which would stop every request meanwhile.
-          const timeout = db.pragma("busy_timeout", { simple: true }) as number;
-          db.pragma("busy_timeout = 0");
+          statements.failWhenBusy.get();
           try {
             // IMMEDIATE: take the write lock before the first read (see sqlite-adapter.server.ts).
-            return db.transaction(() => batch.map(({ operation }) => apply(statements, operation))).immediate();
+            const store = db.transaction(() => {
+              // Read inside the transaction: a target switched on commits either before
+              // this batch (and is seen here) or after it (reopenForwardScan covers that).
+              const forwarding = (statements.autoForwarding.get() as { on: number }).on === 1;
+              return batch.map(({ operation }) => apply(db, statements, operation, forwarding));
+            });
+            return store.immediate();
           } finally {
-            db.pragma(`busy_timeout = ${timeout}`);
+            statements.waitWhenBusy.get();
           }
         });
         break;
@@ -133,7 +145,19 @@ function deliveryValues(
   ];
 }
 
-function apply(statements: ReturnType<typeof prepare>, operation: Operation): StoredVerified | null {
+/**
+ * Stores one operation of a batch. A new event also goes into the full-text index here,
+ * from the JSON ingest has already parsed (one insert in a transaction being written
+ * anyway, instead of the worker reading the body back and rewriting the row later), and
+ * is stored as already scanned for auto-forward while no target auto-forwards. On the
+ * other paths (Postgres, re-verification) both flags stay false and the worker does it.
+ */
+function apply(
+  db: Database.Database,
+  statements: ReturnType<typeof prepare>,
+  operation: Operation,
+  forwarding: boolean,
+): StoredVerified | null {
   if (operation.kind === "rejected") {
     const { row } = operation;
     statements.insertDelivery.run(...deliveryValues(row, row.outcome, row.outcomeDetail, row.status, null, false));
@@ -149,9 +173,10 @@ function apply(statements: ReturnType<typeof prepare>, operation: Operation): St
     newId(input.delivery.receivedAt.getTime()), input.sourceId, input.svixId, input.type, bool(isKnownEventType(input.type)),
     BigInt(input.timestampMs), input.svixTimestamp, input.instanceId, refs.resourceType, refs.resourceId, refs.userId,
     refs.organizationId, refs.subscriptionId, refs.payerId, input.delivery.receivedAt.getTime(), bool(newer !== undefined),
-    input.delivery.id,
+    input.delivery.id, bool(input.json !== undefined), bool(!forwarding),
   ) as { id: string; firstDeliveryId: string };
   const duplicate = event.firstDeliveryId !== input.delivery.id;
+  if (!duplicate && input.json !== undefined) indexEventTextSqlite(db, event.id, payloadSearchText(input.json));
   const outcome: Outcome = duplicate ? "duplicate" : "verified";
   const detail = duplicate ? `Already stored as event ${event.id}` : input.detail;
   statements.insertDelivery.run(...deliveryValues(input.delivery, outcome, detail, OUTCOME_STATUS[outcome], event.id, duplicate));

@@ -118,13 +118,14 @@ export async function loadOverview(handle: DatabaseHandle, range: "24h" | "7d", 
     take: 10,
     include: { target: { select: { name: true } } },
   });
+  // Event ids are newId(firstReceivedAt): "received since" is a primary-key range.
   const outOfOrder = await db.event.findMany({
-    where: { outOfOrder: true, firstReceivedAt: { gte: since } },
-    orderBy: { firstReceivedAt: "desc" },
+    where: { outOfOrder: true, id: { gte: firstIdAt(since) } },
+    orderBy: { id: "desc" },
     take: 10,
     select: { id: true, type: true, resourceId: true, timestampMs: true, firstReceivedAt: true },
   });
-  const outOfOrderCount = await db.event.count({ where: { outOfOrder: true, firstReceivedAt: { gte: since } } });
+  const outOfOrderCount = await db.event.count({ where: { outOfOrder: true, id: { gte: firstIdAt(since) } } });
   const pastDue = await listSubscriptions(handle, { status: "past_due" });
 
   return {

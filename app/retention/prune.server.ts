@@ -39,7 +39,8 @@ export async function pruneOlderThan(handle: DatabaseHandle, retentionDays: numb
     async (ids) => (await db.delivery.deleteMany({ where: { id: { in: ids } } })).count,
   );
   const events = await inBatches(
-    async () => (await db.event.findMany({ where: { firstReceivedAt: { lt: cutoff } }, select: { id: true }, take: BATCH })).map((r) => r.id),
+    // Event ids are newId(firstReceivedAt): the same id range.
+    async () => (await db.event.findMany({ where: { id: { lt: firstIdAt(cutoff) } }, select: { id: true }, take: BATCH })).map((r) => r.id),
     async (ids) => {
       await removeFromSearch(handle, ids);
       return db.$transaction(async (tx) => {
