@@ -42,6 +42,7 @@ async function main() {
     logger.info("shutting down", { signal });
     server.close(() => {
       void (worker?.stop() ?? Promise.resolve())
+        .then(() => rt.close())
         .then(() => rt.database.db.$disconnect())
         .finally(() => process.exit(0));
     });

@@ -14,7 +14,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 
 import { databaseProvider, sqliteFilePath } from "./database-url";
-import { applyPragmas } from "./sqlite-adapter.server";
+import { applyPragmas } from "./sqlite-pragmas";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 

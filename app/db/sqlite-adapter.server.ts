@@ -16,6 +16,8 @@ import type {
   Transaction,
 } from "@prisma/driver-adapter-utils";
 
+import { applyPragmas } from "./sqlite-pragmas";
+
 class SerialQueue {
   #tail: Promise<void> = Promise.resolve();
 
@@ -36,27 +38,6 @@ class SerialQueue {
       release();
     }
   }
-}
-
-export type SqlitePragmas = Record<string, string | number>;
-
-export const DEFAULT_PRAGMAS: SqlitePragmas = {
-  journal_mode: "WAL",
-  // NOTE: WAL + NORMAL survives a process crash (kill -9) without losing a committed
-  // transaction; only an OS crash or power loss can lose the last commits.
-  // Set HOOKLINE_SQLITE_SYNCHRONOUS=FULL for power-loss durability.
-  synchronous: process.env.HOOKLINE_SQLITE_SYNCHRONOUS ?? "NORMAL",
-  busy_timeout: Number(process.env.HOOKLINE_SQLITE_BUSY_TIMEOUT_MS ?? 5000),
-  // NOTE: checkpoint every 4,000 WAL pages (16 MiB with 4 KiB pages), not SQLite's
-  // 1,000. Ingest rewrites the same index pages commit after commit; a longer WAL
-  // copies each page back to the database once per checkpoint instead of four times.
-  // Measured: ~210 → ~165 µs of SQLite time per delivery (docs/benchmarks.md).
-  wal_autocheckpoint: 4000,
-  foreign_keys: "ON",
-};
-
-export function applyPragmas(db: Database.Database, pragmas: SqlitePragmas = DEFAULT_PRAGMAS) {
-  for (const [name, value] of Object.entries(pragmas)) db.pragma(`${name} = ${value}`);
 }
 
 type BetterSqliteAdapter = SqlDriverAdapter & { client: Database.Database };

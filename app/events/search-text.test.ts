@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 
 import { buildSamples } from "~/catalog/samples";
-import { payloadSearchText } from "./search.server";
+import { payloadSearchText } from "./search-text";
 
 const sqlite = new Database(":memory:");
 const extract = sqlite.prepare(

@@ -3,6 +3,7 @@
 // about a second after it arrives. Raw SQL, one branch per provider (ADR 0002).
 import { Prisma } from "~/generated/sqlite/client";
 import type { DatabaseHandle } from "~/db/prisma.server";
+import { indexEventTextSqlite, MAX_INDEXED_CHARS } from "./search-text";
 
 /** An FTS5 phrase: the user's words, in order, with no query syntax of their own. */
 function ftsPhrase(q: string): string {
@@ -50,53 +51,13 @@ export async function indexPendingEvents(handle: DatabaseHandle, limit = 200): P
     if (pending.length === 0) return 0;
     return db.transaction(() => {
       for (const { id, text } of pending) {
-        const key = statements.insertKey.get(id) as { rowid: number | bigint } | undefined;
-        if (key) statements.insertText.run(key.rowid, (text ?? "").slice(0, MAX_INDEXED_CHARS));
+        indexEventTextSqlite(db, id, (text ?? "").slice(0, MAX_INDEXED_CHARS));
         statements.markIndexed.run(id);
       }
       return pending.length;
       // IMMEDIATE: wait for the write lock up front (see sqlite-adapter.server.ts).
     }).immediate();
   });
-}
-
-/** Text is capped per event so one huge payload cannot bloat the index. */
-const MAX_INDEXED_CHARS = 64 * 1024;
-
-/**
- * The text the index keeps for a parsed payload: every string and number value in
- * document order, no keys, no booleans or nulls (what the SQL extraction above takes
- * with json_tree). Ingest on SQLite uses it to index an event in the transaction that
- * stores it, from the JSON it has already parsed (sqlite-group-commit.server.ts).
- */
-export function payloadSearchText(json: unknown): string {
-  const parts: string[] = [];
-  let length = 0;
-  const walk = (value: unknown): void => {
-    if (length > MAX_INDEXED_CHARS) return;
-    if (typeof value === "string" || typeof value === "number") {
-      const text = String(value);
-      parts.push(text);
-      length += text.length + 1;
-    } else if (Array.isArray(value)) {
-      for (const item of value) walk(item);
-    } else if (value !== null && typeof value === "object") {
-      for (const item of Object.values(value)) walk(item);
-    }
-  };
-  // Depth is bounded: ingest refuses JSON nested more than MAX_JSON_DEPTH levels.
-  walk(json);
-  return parts.join(" ").slice(0, MAX_INDEXED_CHARS);
-}
-
-/**
- * Adds one event's text to the SQLite index, inside the caller's open transaction
- * (ingest's group commit). The caller stores the event with `searchIndexed = 1`.
- */
-export function indexEventTextSqlite(db: import("better-sqlite3").Database, eventId: string, text: string) {
-  const statements = sqliteStatements(db);
-  const key = statements.insertKey.get(eventId) as { rowid: number | bigint } | undefined;
-  if (key) statements.insertText.run(key.rowid, text);
 }
 
 const prepared = new WeakMap<object, ReturnType<typeof prepareSqlite>>();
@@ -116,8 +77,6 @@ function prepareSqlite(db: import("better-sqlite3").Database) {
       FROM "Event" e JOIN "Delivery" d ON d."id" = e."firstDeliveryId"
       WHERE e."searchIndexed" = 0
       LIMIT ?`),
-    insertKey: db.prepare(`INSERT INTO "EventSearchKey" ("eventId") VALUES (?) ON CONFLICT DO NOTHING RETURNING "rowid"`),
-    insertText: db.prepare(`INSERT INTO "EventSearch" ("rowid", "body") VALUES (?, ?)`),
     markIndexed: db.prepare(`UPDATE "Event" SET "searchIndexed" = 1 WHERE "id" = ?`),
   };
 }

@@ -11,36 +11,55 @@ export interface BodyRead {
   body: Buffer;
   size: number;
   tooLarge: boolean;
+  /** Over the limit and not read to its end: the connection must be closed, not reused. */
+  undrained?: boolean;
 }
 
-/** Reads a Node request body; stops reading (and pauses the socket) past `limit`. */
+/**
+ * Past the limit, the rest of an oversized body is read and thrown away (up to this
+ * many bytes in all) so that the client, still sending, reads the 413 instead of a
+ * connection reset. Beyond it the socket is paused and closed after the answer.
+ */
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
+
+/** Reads a Node request body, keeping at most `limit` bytes (the first 64 KiB past it). */
 export function readNodeBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"]);
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const finish = (tooLarge: boolean) => {
+    let kept = 0;
+    const finish = (undrained: boolean) => {
       if (settled) return;
       settled = true;
       req.off("data", onData);
       const body = Buffer.concat(chunks);
+      const tooLarge = size > limit;
       resolve({
         body: tooLarge ? body.subarray(0, MAX_STORED_OVERSIZE_BYTES) : body,
         size: tooLarge && Number.isFinite(declared) ? Math.max(declared, size) : size,
         tooLarge,
+        undrained,
       });
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        const kept = chunks.reduce((n, c) => n + c.length, 0);
-        if (kept < MAX_STORED_OVERSIZE_BYTES) chunks.push(chunk.subarray(0, MAX_STORED_OVERSIZE_BYTES - kept));
-        req.pause();
-        finish(true);
+      if (size <= limit) {
+        chunks.push(chunk);
+        kept += chunk.length;
         return;
       }
-      chunks.push(chunk);
+      // Over the limit: keep the first 64 KiB, throw the rest away as it comes.
+      if (kept < MAX_STORED_OVERSIZE_BYTES) {
+        const part = chunk.subarray(0, MAX_STORED_OVERSIZE_BYTES - kept);
+        chunks.push(part);
+        kept += part.length;
+      }
+      if (size > Math.max(limit, MAX_DRAINED_BYTES)) {
+        req.pause();
+        finish(true);
+      }
     };
     req.on("data", onData);
     req.once("end", () => finish(false));
@@ -139,11 +158,11 @@ export function createNodeIngestHandler(deps: () => IngestDependencies) {
         remoteAddr: req.socket.remoteAddress ?? null,
         requestId,
       });
-      // An oversized body was not read to the end; close rather than drain it.
-      send(answerFor(result, startedAt), read.tooLarge);
-      if (read.tooLarge) res.once("finish", () => req.destroy());
+      // A body past the drain cap was not read to the end: close rather than read on.
+      send(answerFor(result, startedAt), read.undrained);
+      if (read.undrained) res.once("finish", () => req.destroy());
     } catch (error) {
-      send(unavailableAnswer(error, requestId, startedAt), read.tooLarge);
+      send(unavailableAnswer(error, requestId, startedAt), read.undrained);
     }
   };
 }

@@ -1,73 +1,46 @@
 // Group commit for ingest on SQLite. Deliveries that arrive while the previous batch
-// is being written are stored together in one transaction with prepared statements
-// on the raw connection; each request is answered only after its batch commits.
+// is being written are stored together in one transaction; each request is answered
+// only after its batch commits. One batch is written at a time.
 //
 // Why: one Prisma interactive transaction per delivery cost ~4.5 ms of a single
 // SQLite connection's time (221 deliveries/s against 7,700/s for a hand-written
-// baseline, docs/benchmarks.md). The rules are the same as storeVerified()'s
-// (app/ingest/ingest.server.ts), which Postgres and re-verification use, and the
-// same integration suite runs against both (app/ingest/ingest.integration.test.ts).
+// baseline, docs/benchmarks.md).
+//
+// Where the batch is written (the sink):
+// - the server writes on the ingest writer thread, with its own connection
+//   (sqlite-writer-thread.server.ts): the main thread keeps reading, verifying and
+//   answering requests while SQLite writes, which is most of the time a delivery
+//   costs (docs/decisions/0003-ingest-path.md);
+// - in-process, on the Prisma connection between Prisma's statements (tests, and
+//   HOOKLINE_INGEST_THREAD=0).
 import type Database from "better-sqlite3";
 
-import { extractResourceRefs, isKnownEventType } from "~/catalog/event-catalog";
-import { newId } from "~/db/ids";
-import { indexEventTextSqlite, payloadSearchText } from "~/events/search.server";
-import type { DeliveryBase, StoredVerified, VerifiedDelivery } from "./ingest.server";
-import { OUTCOME_STATUS, type Outcome } from "./outcomes";
+import type { StoredVerified, VerifiedDelivery } from "./ingest.server";
+import { busyGiveUpMs, isBusy, writeBatch, type BatchResult, type Operation, type RejectedRow } from "./sqlite-batch-writer.server";
 
-type Operation =
-  | { kind: "rejected"; row: DeliveryBase & { sourceId: string | null; outcome: Outcome; outcomeDetail: string; status: number } }
-  | { kind: "verified"; input: VerifiedDelivery };
+/** Writes one batch and resolves after it is committed (or rejects, and nothing of it is). */
+export type BatchSink = (operations: Operation[]) => Promise<BatchResult[]>;
 
 interface Pending {
   operation: Operation;
-  resolve(value: StoredVerified | null): void;
+  resolve(value: BatchResult): void;
   reject(error: unknown): void;
 }
 
 const MAX_BATCH = 512;
-/** How long a batch waits for another connection's write lock before its requests get 503. */
-const busyGiveUpMs = () => Number(process.env.HOOKLINE_SQLITE_BUSY_TIMEOUT_MS ?? 5000);
-
-function isBusy(error: unknown): boolean {
-  return typeof (error as { code?: unknown })?.code === "string" && (error as { code: string }).code.startsWith("SQLITE_BUSY");
-}
-
-const DELIVERY_COLUMNS = `"id","sourceId","sourceSlug","receivedAt","remoteAddr","requestId","headers","rawBody","size","truncated",
-  "svixId","svixTimestamp","outcome","outcomeDetail","status","eventId","duplicate"`;
-
-function prepare(db: Database.Database) {
-  return {
-    insertDelivery: db.prepare(`INSERT INTO "Delivery" (${DELIVERY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
-    newerState: db.prepare(
-      `SELECT 1 FROM "Event" WHERE "resourceType" = ? AND "resourceId" = ? AND "timestampMs" > ?
-       AND NOT ("sourceId" = ? AND "svixId" = ?) LIMIT 1`,
-    ),
-    upsertEvent: db.prepare(
-      `INSERT INTO "Event" ("id","sourceId","svixId","type","knownType","timestampMs","svixTimestamp","instanceId",
-        "resourceType","resourceId","userId","organizationId","subscriptionId","payerId","firstReceivedAt","outOfOrder",
-        "firstDeliveryId","searchIndexed","forwardScanned")
-       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-       ON CONFLICT ("svixId","sourceId") DO UPDATE SET "deliveryCount" = "deliveryCount" + 1
-       RETURNING "id", "firstDeliveryId"`,
-    ),
-    // Prepared once: db.pragma() would prepare three statements per batch.
-    failWhenBusy: db.prepare("PRAGMA busy_timeout = 0"),
-    waitWhenBusy: db.prepare(`PRAGMA busy_timeout = ${Number(db.pragma("busy_timeout", { simple: true }))}`),
-    autoForwarding: db.prepare(
-      `SELECT EXISTS (SELECT 1 FROM "Target" WHERE "autoForward" = 1 AND "enabled" = 1 AND "deletedAt" IS NULL) AS "on"`,
-    ),
-  };
-}
 
 export class SqliteGroupCommit {
   #queue: Pending[] = [];
   #scheduled = false;
-  #statements: ReturnType<typeof prepare> | null = null;
 
-  constructor(private readonly withSqlite: <T>(fn: (db: Database.Database) => T) => Promise<T>) {}
+  constructor(private readonly sink: BatchSink) {}
 
-  storeRejected(row: Extract<Operation, { kind: "rejected" }>["row"]): Promise<void> {
+  /** Writes on `withSqlite`'s connection, queued with Prisma's statements. */
+  static inProcess(withSqlite: <T>(fn: (db: Database.Database) => T) => Promise<T>): SqliteGroupCommit {
+    return new SqliteGroupCommit(inProcessSink(withSqlite));
+  }
+
+  storeRejected(row: RejectedRow): Promise<void> {
     return this.#enqueue({ kind: "rejected", row }).then(() => undefined);
   }
 
@@ -75,7 +48,7 @@ export class SqliteGroupCommit {
     return this.#enqueue({ kind: "verified", input }) as Promise<StoredVerified>;
   }
 
-  #enqueue(operation: Operation): Promise<StoredVerified | null> {
+  #enqueue(operation: Operation): Promise<BatchResult> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ operation, resolve, reject });
       if (!this.#scheduled) {
@@ -88,97 +61,33 @@ export class SqliteGroupCommit {
 
   async #flush() {
     const batch = this.#queue.splice(0, MAX_BATCH);
-    let results: (StoredVerified | null)[] = [];
-    const started = Date.now();
-    for (;;) {
-      try {
-        results = await this.withSqlite((db) => {
-          this.#statements ??= prepare(db);
-          const statements = this.#statements;
-          // NOTE: when another connection (the worker thread) holds the write lock,
-          // fail at once and retry from the event loop rather than let SQLite's busy
-          // handler sleep on this thread, which would stop every request meanwhile.
-          statements.failWhenBusy.get();
-          try {
-            // IMMEDIATE: take the write lock before the first read (see sqlite-adapter.server.ts).
-            const store = db.transaction(() => {
-              // Read inside the transaction: a target switched on commits either before
-              // this batch (and is seen here) or after it (reopenForwardScan covers that).
-              const forwarding = (statements.autoForwarding.get() as { on: number }).on === 1;
-              return batch.map(({ operation }) => apply(db, statements, operation, forwarding));
-            });
-            return store.immediate();
-          } finally {
-            statements.waitWhenBusy.get();
-          }
-        });
-        break;
-      } catch (error) {
-        if (isBusy(error) && Date.now() - started < busyGiveUpMs()) {
-          await new Promise((resolve) => setTimeout(resolve, 1));
-          continue;
-        }
-        for (const pending of batch) pending.reject(error);
-        break;
-      }
+    try {
+      const results = await this.sink(batch.map((pending) => pending.operation));
+      results.forEach((result, i) => batch[i]!.resolve(result));
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
     }
-    results.forEach((result, i) => batch[i]!.resolve(result));
     if (this.#queue.length) setImmediate(() => void this.#flush());
     else this.#scheduled = false;
   }
 }
 
-const bool = (value: boolean) => (value ? 1 : 0);
-
-function deliveryValues(
-  row: DeliveryBase & { sourceId: string | null },
-  outcome: string,
-  outcomeDetail: string | null,
-  status: number,
-  eventId: string | null,
-  duplicate: boolean,
-) {
-  return [
-    row.id, row.sourceId, row.sourceSlug, row.receivedAt.getTime(), row.remoteAddr, row.requestId, row.headers,
-    Buffer.from(row.rawBody.buffer, row.rawBody.byteOffset, row.rawBody.byteLength), row.size, bool(row.truncated),
-    row.svixId, row.svixTimestamp, outcome, outcomeDetail, status, eventId, bool(duplicate),
-  ];
-}
-
-/**
- * Stores one operation of a batch. A new event also goes into the full-text index here,
- * from the JSON ingest has already parsed (one insert in a transaction being written
- * anyway, instead of the worker reading the body back and rewriting the row later), and
- * is stored as already scanned for auto-forward while no target auto-forwards. On the
- * other paths (Postgres, re-verification) both flags stay false and the worker does it.
- */
-function apply(
-  db: Database.Database,
-  statements: ReturnType<typeof prepare>,
-  operation: Operation,
-  forwarding: boolean,
-): StoredVerified | null {
-  if (operation.kind === "rejected") {
-    const { row } = operation;
-    statements.insertDelivery.run(...deliveryValues(row, row.outcome, row.outcomeDetail, row.status, null, false));
-    return null;
-  }
-  const { input } = operation;
-  const refs = extractResourceRefs(input.type, input.data);
-  const newer =
-    refs.resourceType && refs.resourceId
-      ? statements.newerState.get(refs.resourceType, refs.resourceId, input.timestampMs, input.sourceId, input.svixId)
-      : undefined;
-  const event = statements.upsertEvent.get(
-    newId(input.delivery.receivedAt.getTime()), input.sourceId, input.svixId, input.type, bool(isKnownEventType(input.type)),
-    BigInt(input.timestampMs), input.svixTimestamp, input.instanceId, refs.resourceType, refs.resourceId, refs.userId,
-    refs.organizationId, refs.subscriptionId, refs.payerId, input.delivery.receivedAt.getTime(), bool(newer !== undefined),
-    input.delivery.id, bool(input.json !== undefined), bool(!forwarding),
-  ) as { id: string; firstDeliveryId: string };
-  const duplicate = event.firstDeliveryId !== input.delivery.id;
-  if (!duplicate && input.json !== undefined) indexEventTextSqlite(db, event.id, payloadSearchText(input.json));
-  const outcome: Outcome = duplicate ? "duplicate" : "verified";
-  const detail = duplicate ? `Already stored as event ${event.id}` : input.detail;
-  statements.insertDelivery.run(...deliveryValues(input.delivery, outcome, detail, OUTCOME_STATUS[outcome], event.id, duplicate));
-  return { outcome, eventId: event.id, detail: duplicate ? "svix-id already stored" : input.detail };
+function inProcessSink(withSqlite: <T>(fn: (db: Database.Database) => T) => Promise<T>): BatchSink {
+  return async (operations) => {
+    const started = Date.now();
+    for (;;) {
+      try {
+        return await withSqlite((db) => writeBatch(db, operations));
+      } catch (error) {
+        // NOTE: when another connection (the worker thread) holds the write lock,
+        // retry from the event loop rather than let SQLite's busy handler sleep on
+        // this thread, which would stop every request meanwhile.
+        if (isBusy(error) && Date.now() - started < busyGiveUpMs()) {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          continue;
+        }
+        throw error;
+      }
+    }
+  };
 }
