@@ -141,6 +141,19 @@ const hooklineSplit: Contender = {
   },
 };
 
+/** Ingest's batches written on the Prisma connection of the main thread (HOOKLINE_INGEST_THREAD=0). */
+const hooklineInline: Contender = {
+  ...hookline,
+  name: "Hookline, batches written in-process (HOOKLINE_INGEST_THREAD=0)",
+  start(port) {
+    return spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: hooklineEnv(port, { HOOKLINE_INGEST_THREAD: "0" }),
+    });
+  },
+};
+
 const baseline: Contender = {
   name: "Baseline (node:http + svix + better-sqlite3)",
   start(port) {
@@ -194,10 +207,10 @@ async function main() {
 
   type Measured = { contender: Contender } & Awaited<ReturnType<typeof measure>>;
   const results: Measured[] = [];
-  for (const [i, contender] of [baseline, hookline, hooklineSplit].entries()) {
+  for (const [i, contender] of [baseline, hookline, hooklineSplit, hooklineInline].entries()) {
     results.push({ contender, ...(await measure(contender, 3300 + i, file)) });
   }
-  const [base, ours, split] = results as [Measured, Measured, Measured];
+  const [base, ours, split, inline] = results as [Measured, Measured, Measured, Measured];
   const row = (r: Measured) =>
     `| ${r.contender.name} | ${Math.round(r.max.throughput)} | ${r.max.p50} | ${r.max.p99} | ${r.max.errors + r.max.non2xx} | ${r.fixed.p50} | ${r.fixed.p99} | ${r.fixed.errors + r.fixed.non2xx} | ${r.stored} |`;
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
@@ -208,7 +221,11 @@ async function main() {
   console.log(row(base));
   console.log(row(ours));
   console.log(row(split));
-  console.log(`\nHookline / baseline throughput: ${(ours.max.throughput / base.max.throughput).toFixed(2)}× in one process, ${(split.max.throughput / base.max.throughput).toFixed(2)}× with the worker in its own process`);
+  console.log(row(inline));
+  const ratio = (r: Measured) => (r.max.throughput / base.max.throughput).toFixed(2);
+  console.log(
+    `\nHookline / baseline throughput: ${ratio(ours)}× in one process, ${ratio(split)}× with the worker in its own process, ${ratio(inline)}× with batches written in-process`,
+  );
   const answered = ours.max.requests - ours.max.non2xx + ours.fixed.requests - ours.fixed.non2xx;
   console.log(`Hookline: ${answered} deliveries answered 2xx, ${ours.stored} rows stored with status 200.`);
 }

@@ -12,11 +12,12 @@ export const DEFAULT_PRAGMAS: SqlitePragmas = {
   // Set HOOKLINE_SQLITE_SYNCHRONOUS=FULL for power-loss durability.
   synchronous: process.env.HOOKLINE_SQLITE_SYNCHRONOUS ?? "NORMAL",
   busy_timeout: Number(process.env.HOOKLINE_SQLITE_BUSY_TIMEOUT_MS ?? 5000),
-  // NOTE: checkpoint every 4,000 WAL pages (16 MiB with 4 KiB pages), not SQLite's
-  // 1,000. Ingest rewrites the same index pages commit after commit; a longer WAL
-  // copies each page back to the database once per checkpoint instead of four times.
-  // Measured: ~210 → ~165 µs of SQLite time per delivery (docs/benchmarks.md).
-  wal_autocheckpoint: 4000,
+  // NOTE: the worker checkpoints the WAL every half second on its own connection
+  // (checkpointTask, app/worker/worker.server.ts). A connection's automatic checkpoint
+  // runs inside the commit that crosses the limit, so at SQLite's default (1,000 pages)
+  // ingest's writer stalled a batch for 20+ ms every second or so at 500 deliveries/s.
+  // 20,000 pages (80 MiB) is only a safety net for when no worker runs.
+  wal_autocheckpoint: 20_000,
   foreign_keys: "ON",
 };
 

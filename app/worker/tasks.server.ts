@@ -3,8 +3,8 @@
 import { env } from "~/config/env.server";
 import { dispatchWorkerTasks } from "~/dispatch/dispatch-worker.server";
 import { retentionTask } from "~/retention/prune.server";
-import { searchIndexTask, type WorkerTask } from "./worker.server";
+import { checkpointTask, searchIndexTask, type WorkerTask } from "./worker.server";
 
 export function workerTasks(): WorkerTask[] {
-  return [searchIndexTask(), retentionTask(() => env().HOOKLINE_RETENTION_DAYS), ...dispatchWorkerTasks()];
+  return [checkpointTask(), searchIndexTask(), retentionTask(() => env().HOOKLINE_RETENTION_DAYS), ...dispatchWorkerTasks()];
 }

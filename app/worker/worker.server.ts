@@ -23,6 +23,23 @@ export function searchIndexTask(): WorkerTask {
   };
 }
 
+/**
+ * SQLite: copies the WAL back into the database file every half second, on the
+ * worker's connection (PASSIVE: it never blocks a writer). Every connection's own
+ * automatic checkpoint is set far higher (sqlite-pragmas.ts), so ingest's writer does
+ * not stall a batch for the tens of milliseconds a checkpoint takes.
+ */
+export function checkpointTask(): WorkerTask {
+  return {
+    name: "wal-checkpoint",
+    intervalMs: 500,
+    run: async (handle) => {
+      await handle.withSqlite?.((db) => db.pragma("wal_checkpoint(PASSIVE)"));
+      return false;
+    },
+  };
+}
+
 export interface Worker {
   stop(): Promise<void>;
   /** Runs every task until none has work left (tests, CLI). */
