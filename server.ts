@@ -24,6 +24,7 @@ async function main() {
   } else {
     remix = { mode: "production", buildDir: path.join(root, "build") };
   }
+  rt.startIngestWriter();
   const server = createHttpServer(createRequestListener({ runtime: rt, remix }));
   server.listen(config.PORT, config.HOST, () => {
     logger.info("hookline listening", {

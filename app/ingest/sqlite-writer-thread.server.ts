@@ -25,6 +25,8 @@ interface InFlight {
 
 export interface WriterThread {
   sink: BatchSink;
+  /** Starts the thread now rather than with the first batch (the server, at start-up). */
+  start(): void;
   /** Waits for the batch in flight, then closes the thread's connection. */
   stop(): Promise<void>;
 }
@@ -80,6 +82,9 @@ export function startWriterThread(file: string, entry = new URL("./sqlite-writer
   };
 
   return {
+    start() {
+      thread ??= launch();
+    },
     sink(operations) {
       const current = thread ?? launch();
       const { operations: copies, transfer } = forTransfer(operations);

@@ -17,6 +17,8 @@ import { ensureDefaultSource, SourceResolver } from "~/sources/sources.server";
 export interface Runtime {
   database: DatabaseHandle;
   ingest: IngestDependencies;
+  /** Starts the ingest writer thread now (the server; other processes never ingest). */
+  startIngestWriter(): void;
   /** Stops the ingest writer thread (after its batch in flight). */
   close(): Promise<void>;
 }
@@ -43,8 +45,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const handle = options.database ?? createDatabase(options.databaseUrl);
   await ensureDefaultSource(handle.db);
   await bootstrapAdmin(handle.db, options.admin?.email, options.admin?.password);
-  // The thread starts with the first delivery, so processes that never ingest (the
-  // worker) never start one.
+  // The thread starts with the first delivery, or at once when the server asks
+  // (startIngestWriter): processes that never ingest (the worker) never start one.
   const writer = handle.withSqlite && options.ingestWriter !== "inline" ? startWriterThread(sqliteFilePath(handle.url)) : null;
   const groupCommit = writer
     ? new SqliteGroupCommit(writer.sink)
@@ -60,6 +62,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       groupCommit,
       unverified: options.unverified ? new UnverifiedGuard(handle, options.unverified) : undefined,
     },
+    startIngestWriter: () => writer?.start(),
     close: async () => writer?.stop(),
   };
 }
