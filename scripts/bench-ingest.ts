@@ -67,7 +67,7 @@ async function waitForPort(url: string, child: ChildProcess) {
   throw new Error(`timed out waiting for ${url}`);
 }
 
-function runLoad(options: { url: string; file: string; connections: number; duration: number; rate?: number }): LoadResult {
+function runLoad(options: { url: string; file: string; connections: number; duration: number; rate?: number; offset?: number }): LoadResult {
   const result = spawnSync(process.execPath, [path.join(ROOT, "scripts/bench/load.mjs"), JSON.stringify(options)], {
     encoding: "utf8",
     maxBuffer: 1 << 24,
@@ -186,7 +186,7 @@ async function measure(contender: Contender, port: number, file: string) {
     log(`${contender.name}: ${CONNECTIONS} connections for ${DURATION}s…`);
     const max = runLoad({ url, file, connections: CONNECTIONS, duration: DURATION });
     log(`${contender.name}: ${FIXED_RATE} req/s for ${FIXED_DURATION}s…`);
-    const fixed = runLoad({ url, file, connections: 16, duration: FIXED_DURATION, rate: FIXED_RATE });
+    const fixed = runLoad({ url, file, connections: 16, duration: FIXED_DURATION, rate: FIXED_RATE, offset: max.sent });
     await stop(child);
     const stored = contender.storedRows();
     return { max, fixed, stored };

@@ -6,9 +6,10 @@ import fs from "node:fs";
 
 import autocannon from "autocannon";
 
-const { url, file, connections, duration, rate } = JSON.parse(process.argv[2]);
+const { url, file, connections, duration, rate, offset = 0 } = JSON.parse(process.argv[2]);
 const deliveries = JSON.parse(fs.readFileSync(file, "utf8"));
-let next = 0;
+// `offset`: where the previous phase stopped, so every phase sends svix-ids not sent yet.
+let next = offset;
 
 const result = await autocannon({
   url,
@@ -37,7 +38,7 @@ console.log(
     max: result.latency.max,
     errors: result.errors + result.timeouts,
     non2xx,
-    sent: next,
-    unique: Math.min(next, deliveries.length),
+    sent: next - offset,
+    unique: Math.min(next - offset, deliveries.length),
   }),
 );
