@@ -24,7 +24,6 @@ async function main() {
   } else {
     remix = { mode: "production", buildDir: path.join(root, "build") };
   }
-  rt.startIngestWriter();
   const server = createHttpServer(createRequestListener({ runtime: rt, remix }));
   server.listen(config.PORT, config.HOST, () => {
     logger.info("hookline listening", {
@@ -43,7 +42,6 @@ async function main() {
     logger.info("shutting down", { signal });
     server.close(() => {
       void (worker?.stop() ?? Promise.resolve())
-        .then(() => rt.close())
         .then(() => rt.database.db.$disconnect())
         .finally(() => process.exit(0));
     });

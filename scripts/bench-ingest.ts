@@ -142,19 +142,6 @@ const hooklineSplit: Contender = {
   },
 };
 
-/** Ingest's batches written on the Prisma connection of the main thread (HOOKLINE_INGEST_THREAD=0). */
-const hooklineInline: Contender = {
-  ...hookline,
-  name: "Hookline, batches written in-process (HOOKLINE_INGEST_THREAD=0)",
-  start(port) {
-    return spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-      cwd: ROOT,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: hooklineEnv(port, { HOOKLINE_INGEST_THREAD: "0" }),
-    });
-  },
-};
-
 const baseline: Contender = {
   name: "Baseline (node:http + svix + better-sqlite3)",
   start(port) {
@@ -207,7 +194,7 @@ async function main() {
   // Rounds, each contender once per round in the same order: this machine's speed
   // drifts by ±20 % over minutes, so each figure is the median over rounds and each
   // ratio compares contenders measured within the same round.
-  const contenders = [baseline, hookline, hooklineSplit, hooklineInline];
+  const contenders = [baseline, hookline, hooklineSplit];
   type Measured = Awaited<ReturnType<typeof measure>>;
   const runs = new Map<Contender, Measured[]>(contenders.map((c) => [c, []]));
   for (let round = 1; round <= ROUNDS; round++) {
@@ -246,7 +233,6 @@ async function main() {
   console.log(`\nHookline / baseline throughput, median of the rounds' ratios:`);
   console.log(`- one process (the default): ${ratioText(hookline)}`);
   console.log(`- worker in its own process: ${ratioText(hooklineSplit)}`);
-  console.log(`- batches written in-process: ${ratioText(hooklineInline)}`);
 }
 
 main().catch((error) => {

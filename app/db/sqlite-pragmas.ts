@@ -1,6 +1,5 @@
 // The settings every SQLite connection of Hookline opens with: Prisma's (the server,
-// the worker thread, the CLI), the ingest writer thread's, and the migration runner's.
-// Kept free of Prisma imports, so the writer thread stays small.
+// the worker thread, the CLI) and the migration runner's.
 import type Database from "better-sqlite3";
 
 export type SqlitePragmas = Record<string, string | number>;

@@ -121,7 +121,7 @@ describe.each(PROVIDERS)("auto-forward switched on while events are in flight (%
       db: database.db,
       sources: new SourceResolver(database.db, () => [SOURCE_SECRET]),
       maxBodyBytes: 1 << 20,
-      groupCommit: database.withSqlite ? SqliteGroupCommit.inProcess(database.withSqlite.bind(database)) : undefined,
+      groupCommit: database.withSqlite ? new SqliteGroupCommit(database.withSqlite.bind(database)) : undefined,
     };
     receiver = await startReceiver(secret);
   });

@@ -58,6 +58,11 @@ export async function forwardNewEvents(handle: DatabaseHandle, limit = FORWARD_B
       ? Prisma.sql`SELECT "id" FROM "Event" WHERE "forwardScanned" = FALSE ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED`
       : Prisma.sql`SELECT "id" FROM "Event" WHERE "forwardScanned" = FALSE ORDER BY "id" LIMIT ${limit}`;
   if (targets.length === 0) {
+    // NOTE: look before writing. An UPDATE takes SQLite's write lock even when it
+    // changes nothing, and ingest would wait for it every turn; SQLite ingest stores
+    // events already scanned while no target auto-forwards, so there is usually none.
+    const [unscanned] = await handle.db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Event" WHERE "forwardScanned" = FALSE LIMIT 1`;
+    if (!unscanned) return 0;
     // Nothing forwards: mark the batch scanned without reading it back (at ingest rates
     // the RETURNING rows cost more than the update).
     return handle.db.$executeRaw`UPDATE "Event" SET "forwardScanned" = TRUE WHERE "id" IN (${pick}) AND "forwardScanned" = FALSE`;

@@ -1,6 +1,6 @@
 // The text of a payload that full-text search covers, and its insert into SQLite's
-// index. Free of Prisma imports: ingest's writer thread uses it (search.server.ts has
-// the queries and the worker's indexer).
+// index, shared by ingest's batch writer and the worker's indexer (search.server.ts
+// has the queries).
 import type Database from "better-sqlite3";
 
 /** Text is capped per event so one huge payload cannot bloat the index. */

@@ -1,6 +1,6 @@
 // Writes one batch of ingest's deliveries to SQLite in one transaction, with prepared
-// statements on a raw better-sqlite3 connection. Synchronous; used by the group commit
-// (sqlite-group-commit.server.ts) on the ingest writer thread, or in-process.
+// statements on the raw better-sqlite3 connection. Synchronous; the group commit
+// (sqlite-group-commit.server.ts) decides when a batch is written.
 //
 // The rules are the same as storeVerified()'s (app/ingest/ingest.server.ts), which
 // Postgres and re-verification use, and the same integration suite runs against both

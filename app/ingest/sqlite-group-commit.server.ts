@@ -1,25 +1,18 @@
 // Group commit for ingest on SQLite. Deliveries that arrive while the previous batch
-// is being written are stored together in one transaction; each request is answered
-// only after its batch commits. One batch is written at a time.
+// is being written are stored together in one transaction (sqlite-batch-writer.server.ts)
+// on the raw connection, between Prisma's statements; each request is answered only
+// after its batch commits. One batch is written at a time.
 //
 // Why: one Prisma interactive transaction per delivery cost ~4.5 ms of a single
 // SQLite connection's time (221 deliveries/s against 7,700/s for a hand-written
 // baseline, docs/benchmarks.md).
-//
-// Where the batch is written (the sink):
-// - the server writes on the ingest writer thread, with its own connection
-//   (sqlite-writer-thread.server.ts): the main thread keeps reading, verifying and
-//   answering requests while SQLite writes, which is most of the time a delivery
-//   costs (docs/decisions/0003-ingest-path.md);
-// - in-process, on the Prisma connection between Prisma's statements (tests, and
-//   HOOKLINE_INGEST_THREAD=0).
 import type Database from "better-sqlite3";
 
 import type { StoredVerified, VerifiedDelivery } from "./ingest.server";
 import { busyGiveUpMs, isBusy, writeBatch, type BatchResult, type Operation, type RejectedRow } from "./sqlite-batch-writer.server";
 
 /** Writes one batch and resolves after it is committed (or rejects, and nothing of it is). */
-export type BatchSink = (operations: Operation[]) => Promise<BatchResult[]>;
+type BatchSink = (operations: Operation[]) => Promise<BatchResult[]>;
 
 interface Pending {
   operation: Operation;
@@ -33,11 +26,11 @@ export class SqliteGroupCommit {
   #queue: Pending[] = [];
   #scheduled = false;
 
-  constructor(private readonly sink: BatchSink) {}
+  readonly #sink: BatchSink;
 
   /** Writes on `withSqlite`'s connection, queued with Prisma's statements. */
-  static inProcess(withSqlite: <T>(fn: (db: Database.Database) => T) => Promise<T>): SqliteGroupCommit {
-    return new SqliteGroupCommit(inProcessSink(withSqlite));
+  constructor(withSqlite: <T>(fn: (db: Database.Database) => T) => Promise<T>) {
+    this.#sink = inProcessSink(withSqlite);
   }
 
   storeRejected(row: RejectedRow): Promise<void> {
@@ -62,7 +55,7 @@ export class SqliteGroupCommit {
   async #flush() {
     const batch = this.#queue.splice(0, MAX_BATCH);
     try {
-      const results = await this.sink(batch.map((pending) => pending.operation));
+      const results = await this.#sink(batch.map((pending) => pending.operation));
       results.forEach((result, i) => batch[i]!.resolve(result));
     } catch (error) {
       for (const pending of batch) pending.reject(error);

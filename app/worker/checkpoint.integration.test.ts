@@ -26,7 +26,7 @@ describe("WAL checkpoint task (sqlite)", () => {
       db: database.db,
       sources: new SourceResolver(database.db, () => [secret]),
       maxBodyBytes: 1 << 20,
-      groupCommit: SqliteGroupCommit.inProcess(database.withSqlite!.bind(database)),
+      groupCommit: new SqliteGroupCommit(database.withSqlite!.bind(database)),
     };
     for (let i = 0; i < 50; i++) await ingestSigned(deps, secret, envelope("user.created", { id: `user_ckpt${i}`, object: "user" }));
     const sqlite = database.sqlite()!;

@@ -2,7 +2,7 @@
 // server that stops and comes back. Each gives 503 answers (so Svix retries) with a
 // clear log line, never a 2xx for anything not committed, and ingest resumes by itself.
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startTestServer, type TestServer } from "../support/server";
 import { envelope, newSecret, signedHeaders } from "../support/svix";
@@ -66,11 +66,6 @@ describe("SQLite faults", () => {
   });
 
   it("answers 503 when the database is full, then resumes when there is room", async () => {
-    // NOTE: max_page_count is a setting of one connection, so this server writes
-    // ingest's batches on its Prisma connection (the writer thread's errors reach the
-    // answer the same way: see the lock test above, which runs on the thread).
-    const server = await startTestServer("sqlite", { secrets: [SECRET], ingestWriter: "inline" });
-    onTestFinished(() => server.close());
     const { database } = server.runtime;
     const pages = await database.withSqlite!((db) => db.pragma("page_count", { simple: true }) as number);
     await database.withSqlite!((db) => db.pragma(`max_page_count = ${pages}`));

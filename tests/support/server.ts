@@ -16,7 +16,7 @@ export interface TestServer {
 
 export async function startTestServer(
   provider: TestProvider,
-  options: { secrets?: string[]; maxBodyBytes?: number; unverified?: UnverifiedLimits; ingestWriter?: "thread" | "inline" } = {},
+  options: { secrets?: string[]; maxBodyBytes?: number; unverified?: UnverifiedLimits } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(provider);
   const secrets = options.secrets ?? [];
@@ -26,7 +26,6 @@ export async function startTestServer(
     defaultSecrets: () => secrets,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     unverified: options.unverified,
-    ingestWriter: options.ingestWriter,
   });
   const server = createHttpServer(createRequestListener({ runtime }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -38,7 +37,6 @@ export async function startTestServer(
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await runtime.close();
       await database.drop();
     },
   };
