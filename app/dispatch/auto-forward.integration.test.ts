@@ -130,7 +130,7 @@ describe.each(PROVIDERS)("auto-forward switched on while events are in flight (%
     await database.drop();
   });
 
-  it("forwards an event received after the switch but stored before it, and nothing received earlier", async () => {
+  it("forwards an event received after the switch but stored before it, nothing received earlier, and what comes after", async () => {
     const now = Date.now();
     // Received before the switch: never forwarded.
     await ingestSigned(deps, SOURCE_SECRET, envelope("user.created", { id: "user_early", object: "user" }), { receivedAt: new Date(now - 5_000) });
@@ -149,5 +149,16 @@ describe.each(PROVIDERS)("auto-forward switched on while events are in flight (%
       await dispatch.stop();
     }
     expect(receiver.requests.map((r) => JSON.parse(r.body.toString()).data.id)).toEqual(["user_in_flight"]);
+
+    // From now on a target auto-forwards: events are stored unscanned, and forwarded.
+    const { eventId } = await ingestSigned(deps, SOURCE_SECRET, envelope("user.created", { id: "user_later", object: "user" }));
+    expect(await database.db.event.findUniqueOrThrow({ where: { id: eventId! } })).toMatchObject({ forwardScanned: false });
+    const again = startDispatch(database);
+    try {
+      await receiver.waitFor(2);
+    } finally {
+      await again.stop();
+    }
+    expect(receiver.requests.map((r) => JSON.parse(r.body.toString()).data.id)).toEqual(["user_in_flight", "user_later"]);
   });
 });

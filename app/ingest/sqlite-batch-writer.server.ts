@@ -70,7 +70,8 @@ export function writeBatch(db: Database.Database, operations: Operation[]): Batc
     const store = db.transaction(() => {
       // Read inside the transaction: a target switched on commits either before this
       // batch (and is seen here) or after it (reopenForwardScan covers that).
-      const forwarding = (s.autoForwarding.get() as { on: number }).on === 1;
+      // (Number(): the connection may return integers as BigInt.)
+      const forwarding = Number((s.autoForwarding.get() as { on: number | bigint }).on) === 1;
       return operations.map((operation) => apply(db, s, operation, forwarding));
     });
     return store.immediate();

@@ -11,9 +11,6 @@ import type Database from "better-sqlite3";
 import type { StoredVerified, VerifiedDelivery } from "./ingest.server";
 import { busyGiveUpMs, isBusy, writeBatch, type BatchResult, type Operation, type RejectedRow } from "./sqlite-batch-writer.server";
 
-/** Writes one batch and resolves after it is committed (or rejects, and nothing of it is). */
-type BatchSink = (operations: Operation[]) => Promise<BatchResult[]>;
-
 interface Pending {
   operation: Operation;
   resolve(value: BatchResult): void;
@@ -26,12 +23,8 @@ export class SqliteGroupCommit {
   #queue: Pending[] = [];
   #scheduled = false;
 
-  readonly #sink: BatchSink;
-
   /** Writes on `withSqlite`'s connection, queued with Prisma's statements. */
-  constructor(withSqlite: <T>(fn: (db: Database.Database) => T) => Promise<T>) {
-    this.#sink = inProcessSink(withSqlite);
-  }
+  constructor(private readonly withSqlite: <T>(fn: (db: Database.Database) => T) => Promise<T>) {}
 
   storeRejected(row: RejectedRow): Promise<void> {
     return this.#enqueue({ kind: "rejected", row }).then(() => undefined);
@@ -55,7 +48,7 @@ export class SqliteGroupCommit {
   async #flush() {
     const batch = this.#queue.splice(0, MAX_BATCH);
     try {
-      const results = await this.#sink(batch.map((pending) => pending.operation));
+      const results = await this.#write(batch.map((pending) => pending.operation));
       results.forEach((result, i) => batch[i]!.resolve(result));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
@@ -63,14 +56,13 @@ export class SqliteGroupCommit {
     if (this.#queue.length) setImmediate(() => void this.#flush());
     else this.#scheduled = false;
   }
-}
 
-function inProcessSink(withSqlite: <T>(fn: (db: Database.Database) => T) => Promise<T>): BatchSink {
-  return async (operations) => {
+  /** Writes one batch; resolves after it is committed (or rejects, and nothing of it is). */
+  async #write(operations: Operation[]): Promise<BatchResult[]> {
     const started = Date.now();
     for (;;) {
       try {
-        return await withSqlite((db) => writeBatch(db, operations));
+        return await this.withSqlite((db) => writeBatch(db, operations));
       } catch (error) {
         // NOTE: when another connection (the worker thread) holds the write lock,
         // retry from the event loop rather than let SQLite's busy handler sleep on
@@ -82,5 +74,5 @@ function inProcessSink(withSqlite: <T>(fn: (db: Database.Database) => T) => Prom
         throw error;
       }
     }
-  };
+  }
 }
