@@ -3,6 +3,7 @@
 import type { Role } from "~/auth/roles";
 import { firstIdAt, lastIdAt } from "~/db/ids";
 import type { Db } from "~/db/prisma.server";
+import type { DeliveryGetPayload } from "~/generated/sqlite/models";
 import { redactEnvelope, seesSecrets, typeHasSecrets } from "~/events/redaction";
 import { parseEnvelope } from "~/ingest/envelope";
 import { outcomesFor, type DeliveryQuery } from "./delivery-filter";
@@ -53,23 +54,7 @@ const LIST_SELECT = {
 } as const;
 
 /** The list's fields of a delivery row selected with LIST_SELECT. */
-function toApiDelivery(row: {
-  id: string;
-  sourceSlug: string;
-  receivedAt: Date;
-  remoteAddr: string | null;
-  requestId: string | null;
-  svixId: string | null;
-  svixTimestamp: string | null;
-  outcome: string;
-  outcomeDetail: string | null;
-  status: number;
-  size: number;
-  truncated: boolean;
-  duplicate: boolean;
-  eventId: string | null;
-  event: { type: string } | null;
-}): ApiDelivery {
+function toApiDelivery(row: DeliveryGetPayload<{ select: typeof LIST_SELECT }>): ApiDelivery {
   return {
     id: row.id,
     source: row.sourceSlug,
