@@ -16,7 +16,26 @@ import type {
   Transaction,
 } from "@prisma/driver-adapter-utils";
 
+import { logger } from "~/observability/logger.server";
 import { applyPragmas } from "./sqlite-pragmas";
+import { connectionPriority, runWithBusyRetry, yieldToForeground } from "./write-gate";
+
+type Priority = "foreground" | "background";
+
+const SLOW_TRANSACTION_MS = Number(process.env.HOOKLINE_SLOW_TRANSACTION_MS ?? 100);
+
+/**
+ * How a connection waits for SQLite's write lock (app/db/write-gate.ts and
+ * docs/decisions/0008-write-coordination.md): the foreground retries from the event
+ * loop and holds the background back; the background lets the foreground go first.
+ */
+function lockDiscipline(priority: Priority): <T>(attempt: () => T | Promise<T>) => Promise<T> {
+  if (priority === "foreground") return runWithBusyRetry;
+  return async (attempt) => {
+    await yieldToForeground();
+    return attempt();
+  };
+}
 
 class SerialQueue {
   #tail: Promise<void> = Promise.resolve();
@@ -51,20 +70,28 @@ export class SerializedSqliteAdapterFactory implements SqlMigrationAwareDriverAd
   /** One queue for Prisma's statements and raw work on the same connection. */
   readonly queue = new SerialQueue();
 
-  constructor(file: string) {
+  readonly #lock: <T>(attempt: () => T | Promise<T>) => Promise<T>;
+  readonly #priority: Priority;
+
+  constructor(file: string, priority: Priority = connectionPriority()) {
     this.#inner = new PrismaBetterSQLite3({ url: file }, { timestampFormat: "unixepoch-ms" });
     this.adapterName = this.#inner.adapterName;
+    this.#priority = priority;
+    this.#lock = lockDiscipline(priority);
   }
 
   async connect(): Promise<SqlDriverAdapter> {
     const inner = (await this.#inner.connect()) as BetterSqliteAdapter;
     applyPragmas(inner.client);
+    // The foreground never sleeps in SQLite's busy handler: it would stop the event
+    // loop, and so every request, while another connection writes.
+    if (this.#priority === "foreground") inner.client.pragma("busy_timeout = 0");
     this.database = inner.client;
-    return serialize(inner, this.queue);
+    return serialize(inner, this.queue, this.#lock);
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
-    return serialize((await this.#inner.connectToShadowDb()) as BetterSqliteAdapter, new SerialQueue());
+    return serialize((await this.#inner.connectToShadowDb()) as BetterSqliteAdapter, new SerialQueue(), this.#lock);
   }
 
   /**
@@ -73,18 +100,27 @@ export class SerializedSqliteAdapterFactory implements SqlMigrationAwareDriverAd
    */
   runExclusive<T>(fn: (db: Database.Database) => T): Promise<T> {
     return this.queue.run(async () => {
-      if (!this.database) throw new Error("The SQLite connection is not open yet");
-      return fn(this.database);
+      const database = this.database;
+      if (!database) throw new Error("The SQLite connection is not open yet");
+      // `fn` must fail busy before it changes anything (one statement, or a
+      // transaction begun IMMEDIATE), so that it can run again.
+      return this.#lock(() => fn(database));
     });
   }
 }
 
-function serialize(inner: BetterSqliteAdapter, queue: SerialQueue): SqlDriverAdapter {
+function serialize(
+  inner: BetterSqliteAdapter,
+  queue: SerialQueue,
+  lock: <T>(attempt: () => T | Promise<T>) => Promise<T>,
+): SqlDriverAdapter {
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    queryRaw: (query: SqlQuery) => queue.run(() => inner.queryRaw(query)),
-    executeRaw: (query: SqlQuery) => queue.run(() => inner.executeRaw(query)),
+    // Outside a transaction each statement commits alone; one that found the lock
+    // taken did nothing, so it may run again.
+    queryRaw: (query: SqlQuery) => queue.run(() => lock(() => inner.queryRaw(query))),
+    executeRaw: (query: SqlQuery) => queue.run(() => lock(() => inner.executeRaw(query))),
     executeScript: (script: string) => queue.run(() => inner.executeScript(script)),
     getConnectionInfo: inner.getConnectionInfo?.bind(inner),
     dispose: () => inner.dispose(),
@@ -92,26 +128,34 @@ function serialize(inner: BetterSqliteAdapter, queue: SerialQueue): SqlDriverAda
     // worker thread, `hookline worker`, a CLI) may commit between a transaction's first
     // read and its first write; a deferred transaction then fails at once with
     // SQLITE_BUSY_SNAPSHOT instead of waiting. Taking the write lock up front waits
-    // (busy_timeout) instead. Prisma itself sends COMMIT or ROLLBACK through executeRaw.
+    // (app/db/write-gate.ts) instead. Prisma itself sends COMMIT or ROLLBACK through
+    // executeRaw.
     async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
       if (isolationLevel && isolationLevel !== "SERIALIZABLE") {
         throw new Error(`SQLite transactions are serializable; ${isolationLevel} is not available`);
       }
       const release = await queue.acquire();
       try {
-        inner.client.prepare("BEGIN IMMEDIATE").run();
+        await lock(() => inner.client.prepare("BEGIN IMMEDIATE").run());
       } catch (error) {
         release();
         throw error;
       }
+      const began = performance.now();
+      const end = () => {
+        release();
+        const heldMs = performance.now() - began;
+        // Every other writer waits while a transaction holds the lock: keep them short.
+        if (heldMs >= SLOW_TRANSACTION_MS) logger.warn("slow SQLite write transaction", { heldMs: Math.round(heldMs) });
+      };
       return {
         provider: inner.provider,
         adapterName: inner.adapterName,
         options: { usePhantomQuery: false },
         queryRaw: (q) => inner.queryRaw(q),
         executeRaw: (q) => inner.executeRaw(q),
-        commit: async () => release(),
-        rollback: async () => release(),
+        commit: async () => end(),
+        rollback: async () => end(),
       };
     },
   };

@@ -19,13 +19,6 @@ export type Operation = { kind: "rejected"; row: RejectedRow } | { kind: "verifi
 
 export type BatchResult = StoredVerified | null;
 
-/** How long a batch waits for another connection's write lock before its requests get 503. */
-export const busyGiveUpMs = () => Number(process.env.HOOKLINE_SQLITE_BUSY_TIMEOUT_MS ?? 5000);
-
-export function isBusy(error: unknown): boolean {
-  return typeof (error as { code?: unknown })?.code === "string" && (error as { code: string }).code.startsWith("SQLITE_BUSY");
-}
-
 const DELIVERY_COLUMNS = `"id","sourceId","sourceSlug","receivedAt","remoteAddr","requestId","headers","rawBody","size","truncated",
   "svixId","svixTimestamp","outcome","outcomeDetail","status","eventId","duplicate"`;
 
@@ -58,7 +51,8 @@ const prepared = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
 /**
  * Stores the batch in one transaction and returns each operation's result, in order.
  * Throws SQLITE_BUSY at once, without waiting, when another connection holds the
- * write lock: the caller decides how to wait (sqlite-group-commit.server.ts).
+ * write lock: the connection's runExclusive retries it from the event loop
+ * (app/db/write-gate.ts).
  */
 export function writeBatch(db: Database.Database, operations: Operation[]): BatchResult[] {
   let statements = prepared.get(db);

@@ -9,7 +9,7 @@
 import type Database from "better-sqlite3";
 
 import type { StoredVerified, VerifiedDelivery } from "./ingest.server";
-import { busyGiveUpMs, isBusy, writeBatch, type BatchResult, type Operation, type RejectedRow } from "./sqlite-batch-writer.server";
+import { writeBatch, type BatchResult, type Operation, type RejectedRow } from "./sqlite-batch-writer.server";
 
 interface Pending {
   operation: Operation;
@@ -57,22 +57,14 @@ export class SqliteGroupCommit {
     else this.#scheduled = false;
   }
 
-  /** Writes one batch; resolves after it is committed (or rejects, and nothing of it is). */
-  async #write(operations: Operation[]): Promise<BatchResult[]> {
-    const started = Date.now();
-    for (;;) {
-      try {
-        return await this.withSqlite((db) => writeBatch(db, operations));
-      } catch (error) {
-        // NOTE: when another connection (the worker thread) holds the write lock,
-        // retry from the event loop rather than let SQLite's busy handler sleep on
-        // this thread, which would stop every request meanwhile.
-        if (isBusy(error) && Date.now() - started < busyGiveUpMs()) {
-          await new Promise((resolve) => setTimeout(resolve, 1));
-          continue;
-        }
-        throw error;
-      }
-    }
+  /**
+   * Writes one batch; resolves after it is committed (or rejects, and nothing of it
+   * is). NOTE: when another connection (the worker thread) holds the write lock,
+   * withSqlite retries from the event loop and holds the worker back meanwhile
+   * (app/db/write-gate.ts); SQLite's busy handler would sleep on this thread and stop
+   * every request.
+   */
+  #write(operations: Operation[]): Promise<BatchResult[]> {
+    return this.withSqlite((db) => writeBatch(db, operations));
   }
 }
