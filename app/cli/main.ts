@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   send: () => import("./send"),
   seed: () => import("./seed"),
   target: () => import("./target"),
+  backup: () => import("./backup"),
 };
 
 async function main(argv: string[]) {
@@ -45,6 +46,7 @@ function usage() {
     "  target list                      targets for replays and auto-forward (id, name, url, mode, types)",
     "  target create --name N --url U   add a target [--types user.*] [--auto-forward] [--max-per-second N]",
     "                                   [--concurrency N] [--secret-stdin]; prints its secret as the last line",
+    "  backup --to FILE [--force]       consistent copy of the SQLite database while the server runs",
   ].join("\n");
 }
 
