@@ -202,3 +202,56 @@ test("an XSS corpus in payloads, headers, keys and target names renders inert on
   await expect(page.getByText(/<img src=x onerror=/).filter({ visible: true }).first()).toBeVisible();
   await page.screenshot({ path: ".cache/e2e-screenshots/xss-event.png", fullPage: true });
 });
+
+test("pages send the security headers and run under their Content-Security-Policy without violations", async ({ page }) => {
+  // Collected by the page itself, so a blocked script or style anywhere is seen.
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+    document.addEventListener("securitypolicyviolation", (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+  });
+  const consoleViolations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Content-Security-Policy/i.test(message.text())) consoleViolations.push(message.text());
+  });
+
+  const userId = `user_csp${Date.now()}`;
+  const email = await sendEvent("email.created", {
+    id: `ema_csp${Date.now()}`, object: "email", user_id: userId, subject: "Welcome", to_email_address: "jane@example.com",
+    body: `<p style="color:red">Hello</p>`, body_plain: "Hello",
+  });
+  await sendEvent("user.created", { id: userId, object: "user", first_name: "Csp", created_at: Date.now(), updated_at: Date.now() });
+
+  const check = async (url: string) => {
+    const response = await page.goto(url);
+    const headers = response!.headers();
+    const csp = headers["content-security-policy"] ?? "";
+    expect(csp, url).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+    expect(csp, url).toContain("frame-ancestors 'none'");
+    expect(headers["x-content-type-options"], url).toBe("nosniff");
+    expect(headers["referrer-policy"], url).toBe("strict-origin-when-cross-origin");
+    await page.waitForLoadState("networkidle");
+    // Remix hydrated: its inline scripts ran under the nonce.
+    expect(await page.evaluate(() => typeof (window as unknown as { __remixRouter?: unknown }).__remixRouter), url).toBe("object");
+    expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), url).toEqual([]);
+  };
+
+  await check("/login");
+  await logIn(page);
+  for (const url of ["/", "/events", `/events/${email.eventId}`, `/users/${userId}`, "/deliveries", `/deliveries/${email.deliveryId}`, "/billing", "/targets", "/settings/tokens"]) {
+    await check(url);
+  }
+  // The email preview keeps its sandbox and its own stricter policy (no remote images).
+  await page.goto(`/events/${email.eventId}`);
+  await page.getByRole("button", { name: "Reveal" }).click();
+  await expect(page.getByTestId("revealed-notice")).toBeVisible();
+  const preview = page.getByTestId("email-preview");
+  await expect(preview).toHaveAttribute("sandbox", "");
+  expect(await preview.getAttribute("srcdoc")).toContain("default-src 'none'");
+  await expect(page.frameLocator('[data-testid="email-preview"]').locator("p")).toHaveText("Hello");
+  expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
+  // A client-side navigation works too.
+  await page.getByRole("link", { name: "Deliveries" }).first().click();
+  await expect(page).toHaveURL(/\/deliveries/);
+  expect(consoleViolations).toEqual([]);
+});

@@ -129,3 +129,40 @@ test("an admin fixes a wrong source secret and re-verifies: the stored delivery 
   await expect(page.getByTestId("audit-row").filter({ hasText: "source.secrets" }).first()).toContainText(E2E.admin.email);
   await page.screenshot({ path: `${shots}/settings-audit.png`, fullPage: true });
 });
+
+test("an admin's password reset signs the account out everywhere and revokes its API tokens (ticked by default)", async ({ page, browser }) => {
+  await logIn(page);
+  await page.goto("/settings/accounts");
+  const leaked = { email: `leaked-${Date.now()}@hookline.test`, password: "the-leaked-password" };
+  const create = page.locator("form", { has: page.getByRole("button", { name: "Create account" }) });
+  await create.getByLabel("Email").fill(leaked.email);
+  await create.getByLabel("Role").selectOption("operator");
+  await create.getByLabel("Initial password").fill(leaked.password);
+  await create.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("status")).toContainText(`Created ${leaked.email}`);
+
+  // The account signs in elsewhere and makes a token for a script.
+  const elsewhere = await browser.newContext();
+  const theirs = await elsewhere.newPage();
+  await logIn(theirs, leaked);
+  await theirs.goto("/settings/tokens");
+  await theirs.getByLabel("Name").fill("leaked script");
+  await theirs.getByLabel("Role").selectOption("viewer");
+  await theirs.getByRole("button", { name: "Create token" }).click();
+  const token = (await theirs.getByTestId("new-token-value").textContent())!.trim();
+  const api = () => fetch(`${E2E.baseURL}/api/v1/events?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+  expect((await api()).status).toBe(200);
+
+  const row = page.getByTestId("account-row").filter({ hasText: leaked.email });
+  await row.getByText("Set password").click();
+  await row.getByLabel(`New password for ${leaked.email}`).fill("a-brand-new-password");
+  const signOut = row.getByLabel("Also sign out everywhere and revoke API tokens");
+  await expect(signOut).toBeChecked();
+  await row.getByRole("button", { name: "Set", exact: true }).click();
+  await expect(page.getByRole("status")).toContainText("1 API token(s) revoked");
+
+  expect((await api()).status).toBe(401);
+  await theirs.goto("/events");
+  await expect(theirs).toHaveURL(/\/login/);
+  await elsewhere.close();
+});

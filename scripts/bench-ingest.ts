@@ -3,12 +3,21 @@
 // load-generator process (autocannon). See docs/benchmarks.md.
 //
 //   npm run bench:ingest [-- --rounds 3 --duration 10 --connections 32 --no-build]
+//   npm run bench:ingest -- --postgres [--postgres-url postgresql://postgres@127.0.0.1:5432/postgres]
+//
+// --postgres: the hand-written `pg` baseline, Hookline on Postgres, and two Hookline
+// instances on one Postgres database each taking half the load, each on a fresh database
+// made through the admin URL (HOOKLINE_BENCH_POSTGRES_URL, else the test suite's).
+// --compare DIR: also runs the server of another checkout (a copy of an earlier commit
+// with node_modules, app/generated and build in place), to measure before and after side
+// by side.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
 import Database from "better-sqlite3";
+import pg from "pg";
 
 import { buildSamples } from "~/catalog/samples";
 import { signDelivery } from "~/catalog/sign";
@@ -25,6 +34,13 @@ const FIXED_RATE = 500;
 const SECRET = "whsec_" + Buffer.from("hookline-bench-secret-0123456789").toString("base64");
 const DIR = path.resolve(".cache/bench-ingest");
 const ROOT = process.cwd();
+const POSTGRES = args.has("postgres");
+const POSTGRES_ADMIN_URL =
+  args.get("postgres-url") ??
+  process.env.HOOKLINE_BENCH_POSTGRES_URL ??
+  process.env.HOOKLINE_TEST_POSTGRES_URL ??
+  "postgresql://postgres@127.0.0.1:5432/postgres";
+const COMPARE = args.get("compare") ? path.resolve(args.get("compare")!) : null;
 
 interface LoadResult {
   requests: number;
@@ -67,13 +83,72 @@ async function waitForPort(url: string, child: ChildProcess) {
   throw new Error(`timed out waiting for ${url}`);
 }
 
-function runLoad(options: { url: string; file: string; connections: number; duration: number; rate?: number; offset?: number }): LoadResult {
-  const result = spawnSync(process.execPath, [path.join(ROOT, "scripts/bench/load.mjs"), JSON.stringify(options)], {
-    encoding: "utf8",
-    maxBuffer: 1 << 24,
+type LoadOptions = { url: string; file: string; connections: number; duration: number; rate?: number; offset?: number };
+
+function runLoad(options: LoadOptions): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, "scripts/bench/load.mjs"), JSON.stringify(options)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (code !== 0) reject(new Error(stderr));
+      else resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as LoadResult);
+    });
   });
-  if (result.status !== 0) throw new Error(result.stderr);
-  return JSON.parse(result.stdout.trim().split("\n").at(-1)!) as LoadResult;
+}
+
+/** Several load generators at once, one per server instance; their results added up. */
+async function runLoads(urls: string[], options: Omit<LoadOptions, "url" | "offset">, offsets: number[]): Promise<LoadResult & { offsets: number[] }> {
+  const results = await Promise.all(
+    urls.map((url, i) =>
+      runLoad({ ...options, url, connections: Math.max(1, Math.round(options.connections / urls.length)), rate: options.rate && options.rate / urls.length, offset: offsets[i] }),
+    ),
+  );
+  const sum = (pick: (r: LoadResult) => number) => results.reduce((n, r) => n + pick(r), 0);
+  return {
+    requests: sum((r) => r.requests),
+    throughput: sum((r) => r.throughput),
+    // Per-instance percentiles; the worse one stands for both.
+    p50: Math.max(...results.map((r) => r.p50)),
+    p99: Math.max(...results.map((r) => r.p99)),
+    errors: sum((r) => r.errors),
+    non2xx: sum((r) => r.non2xx),
+    sent: sum((r) => r.sent),
+    offsets: results.map((r, i) => offsets[i]! + r.sent),
+  };
+}
+
+async function withPostgres<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function postgresUrl(database: string): string {
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function freshPostgresDatabase(name: string): Promise<string> {
+  await withPostgres(POSTGRES_ADMIN_URL, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name}"`);
+  });
+  return postgresUrl(name);
+}
+
+async function countRows(url: string, sql: string): Promise<number> {
+  return withPostgres(url, async (client) => Number((await client.query<{ n: string }>(sql)).rows[0]!.n));
 }
 
 async function stop(child: ChildProcess) {
@@ -84,10 +159,17 @@ async function stop(child: ChildProcess) {
 
 interface Contender {
   name: string;
+  /** Server processes started side by side, each on its own port; the load is split between them. */
+  instances?: number;
+  /** Called before the first instance starts: a fresh database. */
+  prepare?(): Promise<void>;
   start(port: number): ChildProcess;
   healthUrl(port: number): string;
-  storedRows(): number;
+  storedRows(): number | Promise<number>;
 }
+
+const HOOKLINE_PG_DATABASE = "hookline_bench_ingest";
+const BASELINE_PG_DATABASE = "hookline_bench_ingest_baseline";
 
 function hooklineEnv(port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
@@ -95,7 +177,7 @@ function hooklineEnv(port: number, extra: Record<string, string> = {}): NodeJS.P
     NODE_ENV: "production",
     PORT: String(port),
     HOST: "127.0.0.1",
-    DATABASE_URL: `file:${path.join(DIR, "hookline.db")}`,
+    DATABASE_URL: POSTGRES ? postgresUrl(HOOKLINE_PG_DATABASE) : `file:${path.join(DIR, "hookline.db")}`,
     HOOKLINE_DATA_DIR: DIR,
     SESSION_SECRET: "bench-session-secret-0123456789",
     HOOKLINE_ENCRYPTION_KEY: "bench-encryption-key-0123456789",
@@ -112,7 +194,11 @@ const hookline: Contender = {
     return spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: hooklineEnv(port) });
   },
   healthUrl: (port) => `http://127.0.0.1:${port}/healthz`,
+  async prepare() {
+    if (POSTGRES) await freshPostgresDatabase(HOOKLINE_PG_DATABASE);
+  },
   storedRows() {
+    if (POSTGRES) return countRows(postgresUrl(HOOKLINE_PG_DATABASE), `SELECT COUNT(*) AS n FROM "Delivery" WHERE "status" = 200`);
     const db = new Database(path.join(DIR, "hookline.db"), { readonly: true });
     try {
       return (db.prepare(`SELECT COUNT(*) AS n FROM "Delivery" WHERE "status" = 200`).get() as { n: number }).n;
@@ -142,6 +228,38 @@ const hooklineSplit: Contender = {
   },
 };
 
+/** Two app instances on one Postgres database (each with its worker thread), each taking half the load. */
+const hooklineTwo: Contender = {
+  ...hookline,
+  name: "Hookline, two instances on one Postgres (half the load each)",
+  instances: 2,
+};
+
+/** Another checkout's server (--compare), on the same kind of database. */
+const compared: Contender = {
+  ...hookline,
+  name: `Hookline at ${COMPARE}`,
+  start(port) {
+    return spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: COMPARE!, stdio: ["ignore", "ignore", "inherit"], env: hooklineEnv(port) });
+  },
+};
+
+const baselinePostgres: Contender = {
+  name: "Baseline (node:http + svix + pg, a pool of 10)",
+  async prepare() {
+    await freshPostgresDatabase(BASELINE_PG_DATABASE);
+  },
+  start(port) {
+    return spawn(process.execPath, [path.join(ROOT, "scripts/bench/baseline-pg-server.mjs")], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, PORT: String(port), BASELINE_DATABASE_URL: postgresUrl(BASELINE_PG_DATABASE), CLERK_WEBHOOK_SIGNING_SECRET: SECRET },
+    });
+  },
+  healthUrl: (port) => `http://127.0.0.1:${port}/`,
+  storedRows: () => countRows(postgresUrl(BASELINE_PG_DATABASE), "SELECT COUNT(*) AS n FROM deliveries"),
+};
+
 const baseline: Contender = {
   name: "Baseline (node:http + svix + better-sqlite3)",
   start(port) {
@@ -162,23 +280,32 @@ const baseline: Contender = {
   },
 };
 
-async function measure(contender: Contender, port: number, file: string) {
+async function measure(contender: Contender, port: number, file: string, deliveries: number) {
   fs.rmSync(DIR, { recursive: true, force: true });
   fs.mkdirSync(DIR, { recursive: true });
   fs.copyFileSync(file + ".src", file);
-  const child = contender.start(port);
+  await contender.prepare?.();
+  const ports = Array.from({ length: contender.instances ?? 1 }, (_, i) => port + 100 * i);
+  const children: ChildProcess[] = [];
   try {
-    await waitForPort(contender.healthUrl(port), child);
-    const url = `http://127.0.0.1:${port}/webhooks/clerk`;
+    // One after the other: the first one migrates the database.
+    for (const instancePort of ports) {
+      const child = contender.start(instancePort);
+      children.push(child);
+      await waitForPort(contender.healthUrl(instancePort), child);
+    }
+    const urls = ports.map((instancePort) => `http://127.0.0.1:${instancePort}/webhooks/clerk`);
+    // Each instance's load generator sends its own share of the signed deliveries.
+    const offsets = ports.map((_, i) => Math.floor((deliveries / ports.length) * i));
     log(`${contender.name}: ${CONNECTIONS} connections for ${DURATION}s…`);
-    const max = runLoad({ url, file, connections: CONNECTIONS, duration: DURATION });
+    const max = await runLoads(urls, { file, connections: CONNECTIONS, duration: DURATION }, offsets);
     log(`${contender.name}: ${FIXED_RATE} req/s for ${FIXED_DURATION}s…`);
-    const fixed = runLoad({ url, file, connections: 16, duration: FIXED_DURATION, rate: FIXED_RATE, offset: max.sent });
-    await stop(child);
-    const stored = contender.storedRows();
+    const fixed = await runLoads(urls, { file, connections: 16, duration: FIXED_DURATION, rate: FIXED_RATE }, max.offsets);
+    for (const child of children) await stop(child);
+    const stored = await contender.storedRows();
     return { max, fixed, stored };
   } finally {
-    await stop(child);
+    for (const child of children) await stop(child);
   }
 }
 
@@ -194,15 +321,17 @@ async function main() {
   // Rounds, each contender once per round in the same order: this machine's speed
   // drifts by ±20 % over minutes, so each figure is the median over rounds and each
   // ratio compares contenders measured within the same round.
-  const contenders = [baseline, hookline, hooklineSplit];
+  const reference = POSTGRES ? baselinePostgres : baseline;
+  const contenders = [reference, hookline, ...(POSTGRES ? [hooklineTwo] : [hooklineSplit]), ...(COMPARE ? [compared] : [])];
   type Measured = Awaited<ReturnType<typeof measure>>;
   const runs = new Map<Contender, Measured[]>(contenders.map((c) => [c, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     // Fresh signatures every round (Svix's tolerance is 5 minutes); enough unique
     // deliveries for the fastest contender's whole run.
-    makeDeliveries(Number(args.get("deliveries") ?? 100_000), file + ".src");
+    const deliveries = Number(args.get("deliveries") ?? 100_000);
+    makeDeliveries(deliveries, file + ".src");
     for (const [i, contender] of contenders.entries()) {
-      const measured = await measure(contender, 3300 + i, file);
+      const measured = await measure(contender, 3300 + i, file, deliveries);
       runs.get(contender)!.push(measured);
       log(`round ${round}: ${contender.name}: ${Math.round(measured.max.throughput)}/s, p99 ${measured.fixed.p99} ms at ${FIXED_RATE}/s`);
     }
@@ -221,7 +350,9 @@ async function main() {
     return `| ${contender.name} | ${Math.round(of(contender, (m) => m.max.throughput))} | ${measured.map((m) => Math.round(m.max.throughput)).join(" / ")} | ${of(contender, (m) => m.max.p50)} | ${of(contender, (m) => m.max.p99)} | ${of(contender, (m) => m.fixed.p50)} | ${of(contender, (m) => m.fixed.p99)} | ${measured.map((m) => m.fixed.p99).join(" / ")} | ${errors} | ${answered} / ${stored} |`;
   };
   const ratios = (contender: Contender) =>
-    runs.get(contender)!.map((m, round) => m.max.throughput / runs.get(baseline)![round]!.max.throughput);
+    runs.get(contender)!.map((m, round) => m.max.throughput / runs.get(reference)![round]!.max.throughput);
+  const p99Ratios = (contender: Contender) =>
+    runs.get(contender)!.map((m, round) => m.max.p99 / Math.max(1, runs.get(reference)![round]!.max.p99));
   const ratioText = (contender: Contender) => `${median(ratios(contender)).toFixed(2)}× (rounds: ${ratios(contender).map((r) => r.toFixed(2)).join(", ")})`;
 
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
@@ -230,9 +361,10 @@ async function main() {
   console.log("| server | max deliveries/s (median) | each round | p50 ms | p99 ms | p50 ms @500/s | p99 ms @500/s | p99 @500/s each round | errors + non-2xx | answered 2xx / rows stored |");
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const contender of contenders) console.log(row(contender));
-  console.log(`\nHookline / baseline throughput, median of the rounds' ratios:`);
-  console.log(`- one process (the default): ${ratioText(hookline)}`);
-  console.log(`- worker in its own process: ${ratioText(hooklineSplit)}`);
+  console.log(`\nHookline / baseline throughput, median of the rounds' ratios${POSTGRES ? " (Postgres)" : ""}:`);
+  for (const contender of contenders.slice(1)) {
+    console.log(`- ${contender.name}: ${ratioText(contender)}; p99 at saturation / baseline's: ${p99Ratios(contender).map((r) => r.toFixed(1)).join(", ")}`);
+  }
 }
 
 main().catch((error) => {

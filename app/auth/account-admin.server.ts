@@ -125,13 +125,34 @@ export async function setDisabled(handle: DatabaseHandle, actor: AuthenticatedAc
 
 export const PasswordInput = AccountInput.shape.password;
 
-/** Sets a new password and signs the account out everywhere. */
-export async function setPassword(db: Db, actor: AuthenticatedAccount, accountId: string, password: string) {
+/**
+ * Sets a new password. With `signOutEverywhere` (the form's default) the account's
+ * sessions end and its API tokens are revoked in the same transaction: a reset after
+ * a leak must not leave a stolen token working.
+ */
+export async function setPassword(
+  db: Db,
+  actor: AuthenticatedAccount,
+  accountId: string,
+  password: string,
+  { signOutEverywhere = true }: { signOutEverywhere?: boolean } = {},
+) {
   const target = await accountOrThrow(db, accountId);
   const passwordHash = await hashPassword(PasswordInput.parse(password));
-  await db.$transaction([
-    db.account.update({ where: { id: accountId }, data: { passwordHash } }),
-    db.session.deleteMany({ where: { accountId } }),
-  ]);
-  await recordAudit(db, { actor: actor.email, action: "account.password", subject: target.email });
+  return db.$transaction(async (tx) => {
+    await tx.account.update({ where: { id: accountId }, data: { passwordHash } });
+    let endedSessions = 0;
+    let revokedTokens = 0;
+    if (signOutEverywhere) {
+      endedSessions = (await tx.session.deleteMany({ where: { accountId } })).count;
+      revokedTokens = (await tx.apiToken.updateMany({ where: { accountId, revokedAt: null }, data: { revokedAt: new Date() } })).count;
+    }
+    await recordAudit(tx as unknown as Db, {
+      actor: actor.email,
+      action: "account.password",
+      subject: target.email,
+      detail: { signOutEverywhere, endedSessions, revokedTokens },
+    });
+    return { email: target.email, endedSessions, revokedTokens };
+  });
 }

@@ -1,10 +1,15 @@
-// Failed logins are throttled per email and per remote address (in memory, per
-// instance). An email is locked after EMAIL_LIMIT failures in WINDOW; an address after
-// ADDRESS_LIMIT, which is higher so that one guesser cannot lock out colleagues
-// behind the same address.
+// Failed logins are throttled per (email, address) pair and per address (in memory,
+// per instance). A pair is locked after PAIR_LIMIT failures in WINDOW; an address
+// after ADDRESS_LIMIT, whatever emails it tried.
+// NOTE: nothing is keyed on the email alone. That would let a stranger lock anyone out
+// by typing their email ten times; this way the owner, signing in from their own
+// address, is never held up by someone else's guesses. A guesser gets PAIR_LIMIT
+// tries at one account per address and ADDRESS_LIMIT in all, and the address is the
+// one a trusted proxy saw (app/server/client-address.server.ts), so rotating
+// X-Forwarded-For does not buy more.
 const WINDOW_MS = 15 * 60 * 1000;
-const EMAIL_LIMIT = Number(process.env.HOOKLINE_LOGIN_ATTEMPTS ?? 10);
-const ADDRESS_LIMIT = EMAIL_LIMIT * 5;
+const PAIR_LIMIT = Number(process.env.HOOKLINE_LOGIN_ATTEMPTS ?? 10);
+const ADDRESS_LIMIT = PAIR_LIMIT * 5;
 
 const failures = new Map<string, number[]>();
 
@@ -13,10 +18,14 @@ export interface LoginKeys {
   address: string;
 }
 
-function keysOf({ email, address }: LoginKeys): [string, number][] {
+function pairKey({ email, address }: LoginKeys) {
+  return `pair:${address}\n${email}`;
+}
+
+function keysOf(keys: LoginKeys): [string, number][] {
   return [
-    [`email:${email}`, EMAIL_LIMIT],
-    [`addr:${address}`, ADDRESS_LIMIT],
+    [pairKey(keys), PAIR_LIMIT],
+    [`addr:${keys.address}`, ADDRESS_LIMIT],
   ];
 }
 
@@ -42,7 +51,7 @@ export function recordLoginFailure(keys: LoginKeys, now = Date.now()) {
   for (const [key] of keysOf(keys)) failures.set(key, [...recent(key, now), now]);
 }
 
-/** A successful login clears the email's failures (not the address's). */
+/** A successful login clears the pair's failures (not the address's). */
 export function clearLoginFailures(keys: LoginKeys) {
-  failures.delete(`email:${keys.email}`);
+  failures.delete(pairKey(keys));
 }

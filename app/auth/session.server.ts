@@ -84,8 +84,45 @@ export async function destroySession(request: Request): Promise<string> {
   return sessionCookie().serialize("", { maxAge: 0 });
 }
 
-/** Only same-site paths, so a crafted ?redirectTo= cannot send people elsewhere. */
+const PROBE_ORIGIN = "http://hookline.invalid";
+
+/**
+ * Only paths on this site, so a crafted ?redirectTo= cannot send people elsewhere.
+ * NOTE: browsers drop tabs and newlines from URLs and read `\` as `/`
+ * (https://url.spec.whatwg.org/#concept-basic-url-parser), so `/\t/evil.example`
+ * and `/\\evil.example` are protocol-relative links to another host. A value with
+ * control characters, or whose path has a backslash or starts with `//` (also once
+ * percent-decoded, up to three times), is refused; what remains must resolve to
+ * this origin. Returns the resolved path, query and fragment.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/") {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (typeof to !== "string" || to.length > 4000 || !to.startsWith("/") || CONTROL.test(to)) return fallback;
+  const path = to.split(/[?#]/, 1)[0]!;
+  let decoded = path;
+  for (let i = 0; i < 3; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(decoded);
+    } catch {
+      return fallback;
+    }
+    if (!isPlainPath(next)) return fallback;
+    if (next === decoded) break;
+    decoded = next;
+  }
+  if (!isPlainPath(path)) return fallback;
+  let resolved: URL;
+  try {
+    resolved = new URL(to, PROBE_ORIGIN);
+  } catch {
+    return fallback;
+  }
+  if (resolved.origin !== PROBE_ORIGIN || resolved.pathname.startsWith("//")) return fallback;
+  return resolved.pathname + resolved.search + resolved.hash;
+}
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+function isPlainPath(path: string): boolean {
+  return path.startsWith("/") && !path.startsWith("//") && !path.includes("\\") && !CONTROL.test(path);
 }

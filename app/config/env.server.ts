@@ -5,6 +5,7 @@ import path from "node:path";
 import { z } from "zod";
 
 import { DEFAULT_DATABASE_URL } from "~/db/database-url";
+import { parseTrustProxy } from "~/server/client-address.server";
 
 const positiveInt = (fallback: number) =>
   z.coerce.number().int().positive().default(fallback);
@@ -23,7 +24,22 @@ const EnvSchema = z.object({
   HOOKLINE_RETENTION_DAYS: positiveInt(30),
   HOOKLINE_UNVERIFIED_PER_MINUTE: positiveInt(600),
   HOOKLINE_UNVERIFIED_MAX_BYTES: positiveInt(256 * 1024 * 1024),
+  /** Postgres: connections of ingest's own pool, and so batches written at once (app/ingest/postgres-group-commit.server.ts). */
+  HOOKLINE_INGEST_PG_POOL: positiveInt(4),
   HOOKLINE_DATA_DIR: z.string().default("./data"),
+  /** A hop count or a comma list of proxy addresses/CIDRs (app/server/client-address.server.ts). */
+  HOOKLINE_TRUST_PROXY: z.string().optional().superRefine((value, ctx) => {
+    try {
+      parseTrustProxy(value);
+    } catch (error) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+    }
+  }),
+  /** Requests per second each API token may make, and the burst it may save up. */
+  HOOKLINE_API_RATE_PER_SECOND: positiveInt(100),
+  HOOKLINE_API_BURST: positiveInt(200),
+  /** On SIGTERM: how long requests and sends in flight may take before the process exits anyway. */
+  HOOKLINE_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
 });
 
 export type Env = z.infer<typeof EnvSchema> & {

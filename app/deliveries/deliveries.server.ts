@@ -7,7 +7,7 @@ import type { DeliveryGetPayload } from "~/generated/sqlite/models";
 import { redactEnvelope, seesSecrets, typeHasSecrets } from "~/events/redaction";
 import { parseEnvelope } from "~/ingest/envelope";
 import { outcomesFor, type DeliveryQuery } from "./delivery-filter";
-import { parseStoredHeaders } from "./stored-headers";
+import { parseStoredHeaders, viewHeaders } from "./stored-headers";
 import { reverifyBlocker } from "./reverify.server";
 
 export { parseStoredHeaders };
@@ -136,7 +136,9 @@ export async function listDeliveries(
   const page = rows.slice(0, query.limit);
   const deliveries = page.map((row) => {
     const item = toApiDelivery(row);
-    if (options.withHeaders) item.headers = parseStoredHeaders((row as { headers?: string }).headers ?? "[]");
+    // Credential headers (authorization, cookie, API keys) are masked in lists for
+    // every role; operators reveal them one delivery at a time, audited.
+    if (options.withHeaders) item.headers = viewHeaders(parseStoredHeaders((row as { headers?: string }).headers ?? "[]"), false).headers;
     return item;
   });
   return { deliveries, nextCursor: rows.length > query.limit ? encodeCursor(page.at(-1)!.id) : null };
@@ -170,7 +172,11 @@ export type DeliveryBodyView =
   | { kind: "hidden"; reason: string };
 
 export interface DeliveryDetail extends ApiDelivery {
+  /** Credential values masked unless revealed (see credentialHeaders). */
   headers: [string, string][];
+  /** Names of the credential headers present; their values are masked unless `headersRevealed`. */
+  credentialHeaders: string[];
+  headersRevealed: boolean;
   sourceId: string | null;
   /** Type of the envelope in the body, whether or not it became an event. */
   envelopeType: string | null;
@@ -244,10 +250,14 @@ export async function getDeliveryDetail(db: Db, id: string, options: { role: Rol
   });
   if (!row) return null;
   const { view, envelopeType } = deliveryBodyView(row.rawBody, options.role, options.reveal);
+  const headersRevealed = Boolean(options.reveal) && seesSecrets(options.role);
+  const headers = viewHeaders(parseStoredHeaders(row.headers), headersRevealed);
   return {
     ...toApiDelivery(row),
     sourceId: row.sourceId,
-    headers: parseStoredHeaders(row.headers),
+    headers: headers.headers,
+    credentialHeaders: headers.credentialHeaders,
+    headersRevealed,
     envelopeType,
     body: view,
     event: row.event ? { id: row.event.id, type: row.event.type, verifiedOutsideTolerance: Boolean(row.event.verifiedOutsideTolerance) } : null,

@@ -7,7 +7,7 @@ import { DispatchInputError } from "./dispatch-errors";
 import { urlProblem, type TargetAllowlist } from "./outbound-policy.server";
 import { generateTargetSecret, reservedHeaderProblem, targetSecretProblem } from "./signing.server";
 import type { TargetCreateInput } from "./target-input";
-import { sealHeaders, sealTargetSecret, toApiTarget, type ApiTarget } from "./target.server";
+import { newTargetId, sealHeaders, sealTargetSecret, toApiTarget, type ApiTarget } from "./target.server";
 
 export interface CreatedTarget {
   target: ApiTarget;
@@ -41,12 +41,15 @@ export async function createTarget(
   if (input.secret) checkSecret(input.secret);
   const secret = input.secret || generateTargetSecret();
   const now = new Date();
+  // The id comes first: the sealed secret and headers are bound to it.
+  const id = newTargetId();
   const row = await db.$transaction(async (tx) => {
     const created = await tx.target.create({
       data: {
+        id,
         name: input.name,
         url: input.url,
-        secretEncrypted: sealTargetSecret(secret),
+        secretEncrypted: sealTargetSecret(id, secret),
         eventTypes: JSON.stringify(input.eventTypes),
         autoForward: input.autoForward,
         autoForwardSince: input.autoForward ? now : null,
@@ -54,7 +57,7 @@ export async function createTarget(
         timeoutMs: input.timeoutMs,
         maxPerSecond: input.maxPerSecond,
         concurrency: input.concurrency,
-        headers: sealHeaders(input.headers),
+        headers: sealHeaders(id, input.headers),
       },
     });
     if (created.autoForward && created.enabled) await reopenForwardScan(tx, created.id, now);

@@ -33,6 +33,8 @@ export interface ClaimedTask {
   /** A fresh svix-id chosen at planning, or null for the event's own. */
   svixId: string | null;
   createdAt: Date;
+  /** When it was due before this claim (a released lease puts it back to this). */
+  dueAt: Date;
   /** Not before this time (the rate limit's slot). */
   sendAt: Date;
   jobMaxPerSecond: number | null;
@@ -73,6 +75,7 @@ interface CandidateRow {
   attempts: number;
   svixId: string | null;
   createdAt: Date;
+  dueAt: Date;
   jobMaxPerSecond: number | null;
   jobRateCursor: Date | null;
 }
@@ -113,7 +116,7 @@ export async function claimTasks(handle: DatabaseHandle, options: ClaimOptions):
     // same lane (job, or the target's auto-forward) and resource is unfinished, so
     // order per resource holds however many are sent at once.
     const candidates = await tx.$queryRaw<CandidateRow[]>`
-      SELECT t."id", t."jobId", t."eventId", t."seq", t."attempts", t."svixId", t."createdAt",
+      SELECT t."id", t."jobId", t."eventId", t."seq", t."attempts", t."svixId", t."createdAt", t."nextAttemptAt" AS "dueAt",
              j."maxPerSecond" AS "jobMaxPerSecond", j."rateCursor" AS "jobRateCursor"
       FROM "DispatchTask" t LEFT JOIN "DispatchJob" j ON j."id" = t."jobId"
       WHERE t."targetId" = ${target.id} AND t."status" = 'pending' AND t."nextAttemptAt" <= ${now}
@@ -150,6 +153,7 @@ export async function claimTasks(handle: DatabaseHandle, options: ClaimOptions):
         attempt: Number(row.attempts) + 1,
         svixId: row.svixId,
         createdAt: row.createdAt,
+        dueAt: row.dueAt,
         sendAt: new Date(Math.ceil(at)),
         jobMaxPerSecond: row.jobMaxPerSecond === null ? null : Number(row.jobMaxPerSecond),
       });
@@ -346,6 +350,30 @@ export async function completeTasks(handle: DatabaseHandle, outcomes: TaskOutcom
   if (!completion) return;
   const settle = await handle.db.$transaction((tx) => applyCompletion(tx, completion));
   if (settle.length) await settleJobs(handle.db, settle, completion.now);
+}
+
+/**
+ * Gives back the leases of tasks this worker claimed but did not send, because it is
+ * shutting down: they are pending again, due when they were due before the claim (so
+ * the next worker takes them at once, in their order), and the claim's attempt is not
+ * counted. Fenced on `lockedBy` like completions: a lease that expired and was taken
+ * by another worker is left alone. Returns how many were released.
+ */
+export async function releaseTasks(handle: DatabaseHandle, tasks: Pick<ClaimedTask, "id" | "dueAt">[], workerId: string): Promise<number> {
+  if (tasks.length === 0) return 0;
+  // One UPDATE per distinct due time (a job's first attempts share one).
+  const byDueAt = new Map<number, string[]>();
+  for (const task of tasks) byDueAt.set(task.dueAt.getTime(), [...(byDueAt.get(task.dueAt.getTime()) ?? []), task.id]);
+  return handle.db.$transaction(async (tx) => {
+    let released = 0;
+    for (const [dueAt, ids] of byDueAt) {
+      released += await tx.$executeRaw`
+        UPDATE "DispatchTask" SET "status" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL,
+          "attempts" = "attempts" - 1, "nextAttemptAt" = ${new Date(dueAt)}
+        WHERE "id" IN ${idList(handle.provider, ids)} AND "lockedBy" = ${workerId} AND "status" = 'sending'`;
+    }
+    return released;
+  });
 }
 
 /** Targets with tasks due now (or leases to take back), for the worker to start on. */

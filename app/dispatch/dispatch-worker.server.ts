@@ -4,6 +4,8 @@
 // loop, so one slow target never holds up another, and exit when their target has
 // nothing due. Everything a pump knows is in the database: kill the process and the
 // next worker takes the expired leases back and sends them again (at least once).
+// A graceful stop (SIGTERM) does better: sends in flight finish and are recorded, and
+// claimed tasks not yet sent are released, so nothing goes out twice.
 import crypto from "node:crypto";
 
 import type { Webhook } from "svix";
@@ -19,6 +21,7 @@ import {
   claimTasks,
   completeTasks,
   planCompletion,
+  releaseTasks,
   targetsWithDueTasks,
   type ClaimedTask,
   type ClaimTarget,
@@ -50,6 +53,9 @@ export class DispatchWorker {
   readonly #signers = new Map<string, { sealed: string; headersSealed: string; webhook: Webhook; headers: Record<string, string> }>();
   readonly #localSlots = new Map<string, number>();
   #stopped = false;
+  /** Sends on the wire now, and what the pumps did once stopping (for the shutdown log). */
+  #sending = 0;
+  #stopCounts = { recorded: 0, released: 0 };
 
   constructor(handle: DatabaseHandle, options: Partial<DispatchWorkerOptions> = {}) {
     this.#handle = handle;
@@ -73,6 +79,7 @@ export class DispatchWorker {
           await this.startDuePumps();
           return false;
         },
+        stop: () => this.stop(),
       },
     ];
   }
@@ -81,6 +88,8 @@ export class DispatchWorker {
   async startDuePumps(): Promise<number> {
     if (this.#stopped) return 0;
     const due = await targetsWithDueTasks(this.#handle, new Set(this.#pumps.keys()));
+    // stop() may have come while the query ran; its wait for idle pumps must stay true.
+    if (this.#stopped) return 0;
     for (const targetId of due) {
       if (this.#pumps.has(targetId)) continue;
       const pump = this.#pump(targetId)
@@ -96,10 +105,24 @@ export class DispatchWorker {
     while (this.#pumps.size) await Promise.all(this.#pumps.values());
   }
 
-  /** Stops claiming; sends in flight finish and are recorded. */
+  /**
+   * Stops claiming; sends on the wire finish (each within its target's timeout) and
+   * are recorded, and claimed tasks not yet sent are released for the next worker.
+   */
   async stop(): Promise<void> {
+    const first = !this.#stopped;
     this.#stopped = true;
+    if (first && this.#pumps.size) {
+      logger.info("dispatch: stopping; no new claims, waiting for sends in flight", {
+        workerId: this.options.workerId,
+        targets: this.#pumps.size,
+        sending: this.#sending,
+      });
+    }
     await this.idle();
+    if (first && (this.#stopCounts.recorded || this.#stopCounts.released)) {
+      logger.info("dispatch: stopped; attempts recorded, unsent claims released", { workerId: this.options.workerId, ...this.#stopCounts });
+    }
   }
 
   get stopped() {
@@ -109,6 +132,8 @@ export class DispatchWorker {
   async #pump(targetId: string): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     const finished: TaskOutcome[] = [];
+    /** Claimed, but the worker began stopping before they were sent. */
+    const unsent: ClaimedTask[] = [];
     let wake: (() => void) | null = null;
     const completeOptions = { workerId: this.options.workerId, retrySchedule: this.options.retrySchedule };
     let lastReclaim = 0;
@@ -133,7 +158,7 @@ export class DispatchWorker {
           const events = await this.#loadEvents(batch.tasks.map((t) => t.eventId));
           for (const task of batch.tasks) {
             const send: Promise<void> = this.#send(batch.target!, task, events.get(task.eventId))
-              .then((outcome) => void finished.push(outcome))
+              .then((outcome) => void (outcome ? finished.push(outcome) : unsent.push(task)))
               .catch((error) => logger.error("dispatch send failed unexpectedly", { taskId: task.id, error: String(error) }))
               .finally(() => {
                 inFlight.delete(send);
@@ -155,7 +180,15 @@ export class DispatchWorker {
       }
     } finally {
       await Promise.allSettled(inFlight);
-      await completeTasks(this.#handle, finished.splice(0), completeOptions);
+      const outcomes = finished.splice(0);
+      try {
+        await completeTasks(this.#handle, outcomes, completeOptions);
+        if (this.#stopped) this.#stopCounts.recorded += outcomes.length;
+      } finally {
+        // Without this their leases would hold them until they expire, and the next
+        // worker would count an attempt that never went out.
+        if (unsent.length) this.#stopCounts.released += await releaseTasks(this.#handle, unsent.splice(0), this.options.workerId);
+      }
     }
   }
 
@@ -218,7 +251,13 @@ export class DispatchWorker {
     const now = Date.now();
     const slot = Math.max(now, ...keys.map(([key]) => this.#localSlots.get(key) ?? 0));
     for (const [key, interval] of keys) this.#localSlots.set(key, slot + interval);
-    if (slot > now) await sleep(slot - now);
+    if (slot > now) await this.#wait(slot - now);
+  }
+
+  /** Sleeps up to `ms`, waking early once stopping (a send waiting for its slot is then released). */
+  async #wait(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (!this.#stopped && Date.now() < until) await sleep(Math.min(50, until - Date.now()));
   }
 
   #signer(target: ClaimTarget) {
@@ -228,16 +267,18 @@ export class DispatchWorker {
       sealed: target.secretEncrypted,
       headersSealed: target.headers,
       webhook: targetWebhook(target),
-      headers: openHeaders(target.headers),
+      headers: openHeaders(target),
     };
     this.#signers.set(target.id, fresh);
     return fresh;
   }
 
-  async #send(target: ClaimTarget, task: ClaimedTask, event: EventToSend | undefined): Promise<TaskOutcome> {
+  /** Null when the worker began stopping before the request went out: the task is released, not sent. */
+  async #send(target: ClaimTarget, task: ClaimedTask, event: EventToSend | undefined): Promise<TaskOutcome | null> {
+    if (this.#stopped) return null;
     if (!event) return { kind: "missing", task, targetId: target.id };
     const wait = task.sendAt.getTime() - Date.now();
-    if (wait > 0) await sleep(wait);
+    if (wait > 0) await this.#wait(wait);
     await this.#pace(target, task);
     if (task.attempt > 1) {
       // A retry: if another job got this event to the target meanwhile, stop here.
@@ -247,17 +288,25 @@ export class DispatchWorker {
       });
       if (delivered) return { kind: "superseded", task, targetId: target.id };
     }
+    // The last moment to hold back: from here on the request goes out and is recorded.
+    if (this.#stopped) return null;
     const signer = this.#signer(target);
     const svixId = task.svixId ?? event.svixId;
     const body = event.rawBody;
     const sentAt = new Date();
-    const result = await postToTarget({
-      url: target.url,
-      headers: { ...signer.headers, ...signForTarget(signer.webhook, svixId, body, sentAt) },
-      body,
-      timeoutMs: target.timeoutMs,
-      allowlist: this.options.allowlist,
-    });
+    this.#sending++;
+    let result;
+    try {
+      result = await postToTarget({
+        url: target.url,
+        headers: { ...signer.headers, ...signForTarget(signer.webhook, svixId, body, sentAt) },
+        body,
+        timeoutMs: target.timeoutMs,
+        allowlist: this.options.allowlist,
+      });
+    } finally {
+      this.#sending--;
+    }
     this.sends++;
     return { kind: "attempted", task, targetId: target.id, svixId, sentAt, result };
   }
@@ -288,6 +337,8 @@ export function dispatchWorkerTasks(): WorkerTask[] {
       name,
       intervalMs,
       run: (handle: DatabaseHandle) => dispatcherFor(handle).workerTasks()[index]!.run(handle),
+      // On shutdown: stop claiming, finish and record the sends in flight, release the rest.
+      stop: name === "dispatch-send" ? async (handle: DatabaseHandle) => dispatchers.get(handle)?.stop() : undefined,
     };
   });
 }

@@ -30,18 +30,61 @@ export class BlockedDestinationError extends Error {
   readonly code = "EBLOCKED";
 }
 
-/** `::ffff:169.254.169.254` is 169.254.169.254. */
+/** The eight 16-bit groups of an IPv6 address (a trailing dotted quad allowed), or null. */
+function ipv6Groups(address: string): number[] | null {
+  if (!net.isIPv6(address)) return null;
+  let text = address.toLowerCase().replace(/%.*$/, "");
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, quad.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split("::") as [string, string | undefined];
+  const parse = (part: string) => (part ? part.split(":").map((group) => parseInt(group, 16)) : []);
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  const groups = tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 ? groups : null;
+}
+
+const ipv4From = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+
+/**
+ * The IPv4 address an IPv6 spelling carries, or null. A kernel, a NAT64 gateway or a
+ * 6to4 relay turns each of these into a packet to that IPv4 address:
+ * IPv4-mapped `::ffff:a.b.c.d` (also written `::ffff:a9fe:a9fe`), IPv4-translated
+ * `::ffff:0:a.b.c.d`, IPv4-compatible `::a.b.c.d` (deprecated, RFC 4291), NAT64
+ * `64:ff9b::a.b.c.d` (RFC 6052) and its local-use `64:ff9b:1::/48` (RFC 8215, /96
+ * layout), and 6to4 `2002:AABB:CCDD::` (RFC 3056).
+ */
+export function embeddedIPv4(address: string): string | null {
+  const g = ipv6Groups(address.replace(/^\[|\]$/g, ""));
+  if (!g) return null;
+  const zeros = (from: number, to: number) => g.slice(from, to).every((group) => group === 0);
+  if (zeros(0, 5) && g[5] === 0xffff) return ipv4From(g[6]!, g[7]!);
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return ipv4From(g[6]!, g[7]!);
+  // `::` and `::1` are not IPv4-compatible addresses.
+  if (zeros(0, 6) && (g[6] !== 0 || g[7]! > 1)) return ipv4From(g[6]!, g[7]!);
+  if (g[0] === 0x64 && g[1] === 0xff9b && (zeros(2, 6) || (g[2] === 1 && zeros(3, 6)))) return ipv4From(g[6]!, g[7]!);
+  if (g[0] === 0x2002) return ipv4From(g[1]!, g[2]!);
+  return null;
+}
+
+/** `::ffff:169.254.169.254` (or `::ffff:a9fe:a9fe`, as URLs write it) is 169.254.169.254. */
 function normaliseAddress(address: string): { address: string; family: "ipv4" | "ipv6" } {
   const bare = address.replace(/^\[|\]$/g, "");
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
-  if (mapped) return { address: mapped[1]!, family: "ipv4" };
+  const g = net.isIPv6(bare) ? ipv6Groups(bare) : null;
+  if (g && g.slice(0, 5).every((group) => group === 0) && g[5] === 0xffff) return { address: ipv4From(g[6]!, g[7]!), family: "ipv4" };
   return { address: bare, family: net.isIPv6(bare) ? "ipv6" : "ipv4" };
 }
 
 export function isMetadataAddress(address: string): boolean {
   const { address: ip, family } = normaliseAddress(address);
   if (!net.isIP(ip)) return false;
-  return metadataBlockList.check(ip, family);
+  if (metadataBlockList.check(ip, family)) return true;
+  // NOTE: NAT64, IPv4-compatible and 6to4 spellings reach the same IPv4 service.
+  const embedded = family === "ipv6" ? embeddedIPv4(ip) : null;
+  return embedded !== null && metadataBlockList.check(embedded, "ipv4");
 }
 
 export function isMetadataHostname(hostname: string): boolean {

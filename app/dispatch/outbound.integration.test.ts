@@ -67,8 +67,37 @@ describe("posting to a target", () => {
     receiver.respond(() => ({ status: 307, headers: { location: `http://localhost:${port}/elsewhere` } }));
     const result = await post(receiver.url);
     expect(result).toMatchObject({ ok: false, status: 307 });
-    expect(result.error).toMatch(/another host \(localhost:\d+\) not followed/);
+    expect(result.error).toMatch(/another origin \(http:\/\/localhost:\d+\) not followed/);
     expect(receiver.requests.at(-1)!.path).toBe("/hooks");
+  });
+
+  it("follows a redirect only to the same origin: not to another port of the same host, not to another scheme", async () => {
+    const other = await startReceiver(newSecret());
+    try {
+      const port = new URL(receiver.url).port;
+      // Another service on the same host: a different port is a different origin.
+      receiver.respond(() => ({ status: 307, headers: { location: `${other.url}/moved` } }));
+      const toOtherPort = await post(receiver.url);
+      expect(toOtherPort).toMatchObject({ ok: false, status: 307 });
+      expect(toOtherPort.error).toBe(`Redirect to another origin (${new URL(other.url).origin}) not followed`);
+      expect(other.requests).toHaveLength(0);
+
+      // Same host and port, other scheme (a downgrade would be https → http).
+      receiver.respond(() => ({ status: 308, headers: { location: `https://127.0.0.1:${port}/moved` } }));
+      const before = receiver.requests.length;
+      const toOtherScheme = await post(receiver.url);
+      expect(toOtherScheme).toMatchObject({ ok: false, status: 308 });
+      expect(toOtherScheme.error).toMatch(/another origin \(https:\/\/127\.0\.0\.1:\d+\) not followed/);
+      expect(receiver.requests.slice(before).map((r) => r.path)).toEqual(["/hooks"]);
+
+      // The same origin, spelled absolutely, is still followed.
+      receiver.respond((request) =>
+        request.path === "/moved" ? { status: 200, body: "landed" } : { status: 307, headers: { location: `http://127.0.0.1:${port}/moved` } },
+      );
+      expect(await post(receiver.url)).toMatchObject({ ok: true, status: 200, responseExcerpt: "landed" });
+    } finally {
+      await other.close();
+    }
   });
 
   it("never calls a cloud metadata address, by IP or by name", async () => {

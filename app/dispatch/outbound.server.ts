@@ -1,6 +1,6 @@
 // One outbound POST to a target, with the safety rules svix-webhooks applies to its
 // own sends: a hard deadline, a capped response excerpt, no redirects to another
-// host, and the destination checked after DNS (outbound-policy.server.ts). Node's
+// origin, and the destination checked after DNS (outbound-policy.server.ts). Node's
 // http module rather than fetch, so the DNS lookup can be guarded and the socket
 // pool kept per process.
 import http from "node:http";
@@ -73,11 +73,12 @@ export async function postToTarget(request: OutboundRequest): Promise<OutboundRe
     if (response.status >= 300 && response.status < 400 && typeof location === "string") {
       const next = new URL(location, url);
       const current = new URL(url);
-      // NOTE: a redirect is followed only to the same host (and only for the codes
-      // that keep the POST body); anything else would let a consumer bounce signed
-      // payloads to a third party.
-      if (next.hostname !== current.hostname) {
-        return failure(`Redirect to another host (${next.host}) not followed`, response.status, response.excerpt);
+      // NOTE: a redirect is followed only to the same origin: scheme, host and port
+      // (and only for the codes that keep the POST body). Another port of the same
+      // host is another service, and https→http would send the signed payload in the
+      // clear; anything else would let a consumer bounce signed payloads to a third party.
+      if (next.origin !== current.origin) {
+        return failure(`Redirect to another origin (${next.origin}) not followed`, response.status, response.excerpt);
       }
       if (![301, 302, 307, 308].includes(response.status) || hop >= MAX_REDIRECTS) {
         return failure(`Redirect (${response.status}) not followed`, response.status, response.excerpt);

@@ -32,7 +32,7 @@ export async function sendTestEvent(
   const sentAt = new Date();
   const result = await postToTarget({
     url: target.url,
-    headers: { ...openHeaders(target.headers), ...signForTarget(targetWebhook(target), svixId, body, sentAt) },
+    headers: { ...openHeaders(target), ...signForTarget(targetWebhook(target), svixId, body, sentAt) },
     body,
     timeoutMs: target.timeoutMs,
     allowlist: context.allowlist,

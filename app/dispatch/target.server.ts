@@ -3,9 +3,10 @@
 // reads give header names only, and the secret never leaves after creation.
 import { Webhook } from "svix";
 
+import { newId } from "~/db/ids";
 import type { Db } from "~/db/prisma.server";
 import type { Target } from "~/generated/sqlite/client";
-import { decryptSecret, encryptSecret } from "~/secrets/encryption.server";
+import { decryptSecret, encryptSecret, isSealed } from "~/secrets/encryption.server";
 import { DispatchNotFoundError } from "./dispatch-errors";
 
 export type TargetRow = Target;
@@ -37,7 +38,7 @@ export function toApiTarget(row: TargetRow): ApiTarget {
     timeoutMs: row.timeoutMs,
     maxPerSecond: row.maxPerSecond,
     concurrency: row.concurrency,
-    headerNames: Object.keys(openHeaders(row.headers)),
+    headerNames: Object.keys(openHeaders(row)),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -52,25 +53,44 @@ export function parseEventTypes(stored: string): string[] {
   }
 }
 
-export function sealHeaders(headers: Record<string, string>): string {
-  return Object.keys(headers).length ? encryptSecret(JSON.stringify(headers)) : "{}";
+/**
+ * A new target's id, made here rather than by the database's default: the sealed
+ * secret and headers are bound to it. The shape of Prisma's cuid (a `c` and
+ * lower-case base32), time-ordered.
+ */
+export function newTargetId(): string {
+  return `c${newId().toLowerCase()}`;
+}
+
+// NOTE: sealed values are bound to their row and column (encryption.server.ts), so
+// a create generates the target's id before sealing (create-target.server.ts).
+const binding = (id: string, field: "secretEncrypted" | "headers") => ({ table: "Target" as const, id, field });
+
+export function sealHeaders(id: string, headers: Record<string, string>): string {
+  return Object.keys(headers).length ? encryptSecret(JSON.stringify(headers), binding(id, "headers")) : "{}";
 }
 
 /** Extra headers in plaintext, for sending only. */
-export function openHeaders(stored: string): Record<string, string> {
+export function openHeaders(row: Pick<TargetRow, "id" | "headers">): Record<string, string> {
+  const stored = row.headers;
   if (!stored || stored === "{}") return {};
-  const text = stored.startsWith("v1:") ? decryptSecret(stored) : stored;
+  const text = isSealed(stored) ? decryptSecret(stored, binding(row.id, "headers")) : stored;
   const value = JSON.parse(text) as unknown;
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, string>) : {};
 }
 
-export function sealTargetSecret(secret: string): string {
-  return encryptSecret(secret);
+export function sealTargetSecret(id: string, secret: string): string {
+  return encryptSecret(secret, binding(id, "secretEncrypted"));
+}
+
+/** The plaintext `whsec_` secret of a target. */
+export function openTargetSecret(row: Pick<TargetRow, "id" | "secretEncrypted">): string {
+  return decryptSecret(row.secretEncrypted, binding(row.id, "secretEncrypted"));
 }
 
 /** The signer for a target's stored secret. */
-export function targetWebhook(row: Pick<TargetRow, "secretEncrypted">): Webhook {
-  return new Webhook(decryptSecret(row.secretEncrypted));
+export function targetWebhook(row: Pick<TargetRow, "id" | "secretEncrypted">): Webhook {
+  return new Webhook(openTargetSecret(row));
 }
 
 /** A live (not deleted) target, or DispatchNotFoundError. */

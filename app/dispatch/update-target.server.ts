@@ -27,8 +27,8 @@ export async function updateTarget(
       data: {
         ...plain,
         ...(eventTypes !== undefined ? { eventTypes: JSON.stringify(eventTypes) } : {}),
-        ...(headers !== undefined ? { headers: sealHeaders(headers) } : {}),
-        ...(secret !== undefined ? { secretEncrypted: sealTargetSecret(secret) } : {}),
+        ...(headers !== undefined ? { headers: sealHeaders(id, headers) } : {}),
+        ...(secret !== undefined ? { secretEncrypted: sealTargetSecret(id, secret) } : {}),
         ...(turningOnForward ? { autoForwardSince: now } : {}),
         // A new rate starts with a clean budget.
         ...(input.maxPerSecond !== undefined ? { rateCursor: null } : {}),
@@ -55,7 +55,7 @@ export async function rotateTargetSecret(db: Db, id: string, context: { actor: s
   await requireTarget(db, id);
   if (context.secret) checkSecret(context.secret);
   const secret = context.secret || generateTargetSecret();
-  const row = await db.target.update({ where: { id }, data: { secretEncrypted: sealTargetSecret(secret) } });
+  const row = await db.target.update({ where: { id }, data: { secretEncrypted: sealTargetSecret(id, secret) } });
   await recordAudit(db, {
     actor: context.actor,
     action: "target.secret_rotate",

@@ -3,7 +3,7 @@
 // its svix-id, the payload diff for `*.updated`, and its dispatch attempts.
 // Framework-free: the route, the API and the tests call the same functions.
 import type { DatabaseHandle } from "~/db/prisma.server";
-import { parseStoredHeaders } from "~/deliveries/stored-headers";
+import { parseStoredHeaders, viewHeaders } from "~/deliveries/stored-headers";
 import type { Role } from "~/auth/roles";
 import { loadEventPayloads } from "./event-payload.server";
 import { getEventRow, toApiEvent, type ApiEvent, type EventRow } from "./event-query.server";
@@ -48,8 +48,10 @@ export interface DeliveryOfEvent {
   size: number;
   truncated: boolean;
   svixTimestamp: string | null;
-  /** Every header as [name, value] in arrival order, duplicates kept (ADR 0001). */
+  /** Every header as [name, value] in arrival order, duplicates kept (ADR 0001); credential values masked unless revealed. */
   headers: [string, string][];
+  /** Names of the credential headers present (authorization, cookie, API keys...). */
+  credentialHeaders: string[];
   /** This delivery's bytes are the event's payload. */
   isFirst: boolean;
   /** Part of this event, or a delivery of the same svix-id that failed verification. */
@@ -116,7 +118,7 @@ export async function loadEventDetail(handle: DatabaseHandle, id: string, option
   const unmasked = showsSecrets(options.role, options.reveal);
   const [payloads, deliveries, diff, dispatches] = await Promise.all([
     loadEventPayloads(handle, [row.firstDeliveryId]),
-    loadDeliveriesOfEvent(handle, row),
+    loadDeliveriesOfEvent(handle, row, unmasked),
     options.compareWith
       ? compareEvents(handle, row, options.compareWith, unmasked)
       : row.type.endsWith(".updated")
@@ -166,7 +168,7 @@ export function hexDump(bytes: Uint8Array): string[] {
  * Every delivery of this svix-id on this event's source: the ones linked to the event
  * (first and duplicates) and any that failed verification before a secret was fixed.
  */
-async function loadDeliveriesOfEvent(handle: DatabaseHandle, row: EventRow): Promise<DeliveryOfEvent[]> {
+async function loadDeliveriesOfEvent(handle: DatabaseHandle, row: EventRow, unmasked: boolean): Promise<DeliveryOfEvent[]> {
   const rows = await handle.db.delivery.findMany({
     where: { OR: [{ eventId: row.id }, { svixId: row.svixId, sourceSlug: row.sourceSlug, eventId: null }] },
     orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
@@ -187,6 +189,7 @@ async function loadDeliveriesOfEvent(handle: DatabaseHandle, row: EventRow): Pro
     },
   });
   return rows.map((d) => ({
+    ...viewHeaders(parseStoredHeaders(d.headers), unmasked),
     id: d.id,
     receivedAt: d.receivedAt.toISOString(),
     outcome: d.outcome,
@@ -197,7 +200,6 @@ async function loadDeliveriesOfEvent(handle: DatabaseHandle, row: EventRow): Pro
     size: d.size,
     truncated: d.truncated,
     svixTimestamp: d.svixTimestamp,
-    headers: parseStoredHeaders(d.headers),
     isFirst: d.id === row.firstDeliveryId,
     linked: d.eventId === row.id,
   }));

@@ -31,6 +31,21 @@ export function typeHasSecrets(type: string): boolean {
 
 /** A masked copy of an envelope: message bodies and every one-time code inside `data`. */
 export function redactEnvelope<T>(type: string, envelope: T): Redaction<T> {
+  return applyMask(type, envelope, "mask");
+}
+
+/**
+ * The envelope without the values redactEnvelope masks (the same paths, removed), for
+ * the full-text index: a value a viewer may not see must not be findable either, or
+ * searching for guesses would confirm it. The type is read from the envelope.
+ */
+export function withoutMaskedValues<T>(envelope: T): T {
+  const type = envelope && typeof envelope === "object" ? (envelope as { type?: unknown }).type : undefined;
+  if (typeof type !== "string" || !typeHasSecrets(type)) return envelope;
+  return applyMask(type, envelope, "drop").value;
+}
+
+function applyMask<T>(type: string, envelope: T, action: "mask" | "drop"): Redaction<T> {
   const paths: string[] = [];
   if (!envelope || typeof envelope !== "object") return { value: envelope, paths };
   const copy = structuredClone(envelope) as Record<string, unknown>;
@@ -39,24 +54,29 @@ export function redactEnvelope<T>(type: string, envelope: T): Redaction<T> {
     const record = data as Record<string, unknown>;
     for (const field of BODY_FIELDS[type] ?? []) {
       if (typeof record[field] === "string") {
-        record[field] = REDACTED;
+        hide(record, field, action);
         paths.push(`data.${field}`);
       }
     }
-    if (typeHasSecrets(type)) maskSecretKeys(record, "data", paths);
+    if (typeHasSecrets(type)) maskSecretKeys(record, "data", paths, action);
   }
   return { value: copy as T, paths };
 }
 
-function maskSecretKeys(node: Record<string, unknown>, path: string, paths: string[], depth = 0) {
+function hide(node: Record<string, unknown>, key: string, action: "mask" | "drop") {
+  if (action === "mask") node[key] = REDACTED;
+  else delete node[key];
+}
+
+function maskSecretKeys(node: Record<string, unknown>, path: string, paths: string[], action: "mask" | "drop", depth = 0) {
   if (depth > 20) return;
   for (const [key, value] of Object.entries(node)) {
     const here = `${path}.${key}`;
     if (SECRET_KEYS.has(key) && (typeof value === "string" || typeof value === "number")) {
-      node[key] = REDACTED;
+      hide(node, key, action);
       paths.push(here);
     } else if (value && typeof value === "object" && !Array.isArray(value)) {
-      maskSecretKeys(value as Record<string, unknown>, here, paths, depth + 1);
+      maskSecretKeys(value as Record<string, unknown>, here, paths, action, depth + 1);
     }
   }
 }

@@ -3,16 +3,22 @@
 // has the queries).
 import type Database from "better-sqlite3";
 
+import { withoutMaskedValues } from "./redaction";
+
 /** Text is capped per event so one huge payload cannot bloat the index. */
 export const MAX_INDEXED_CHARS = 64 * 1024;
 
 /**
  * The text the index keeps for a parsed payload: every string and number value in
- * document order, no keys, no booleans or nulls (what the worker's SQL extraction takes
- * with json_tree, search.server.ts). Ingest on SQLite indexes a new event with it in
- * the transaction that stores the event (sqlite-batch-writer.server.ts).
+ * document order, no keys, no booleans or nulls (what SQLite's json_tree gives), and
+ * nothing that is masked for viewers (one-time codes, email and SMS bodies: see
+ * withoutMaskedValues). Ingest on SQLite indexes a new event with it in the transaction
+ * that stores the event (sqlite-batch-writer.server.ts); the worker's indexer uses it
+ * for the others (search.server.ts).
  */
 export function payloadSearchText(json: unknown): string {
+  // NOTE: a masked value that is searchable can be confirmed by guessing (issue 10).
+  json = withoutMaskedValues(json);
   const parts: string[] = [];
   let length = 0;
   const walk = (value: unknown): void => {

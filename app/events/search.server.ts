@@ -3,7 +3,8 @@
 // about a second after it arrives. Raw SQL, one branch per provider (ADR 0002).
 import { Prisma } from "~/generated/sqlite/client";
 import type { DatabaseHandle } from "~/db/prisma.server";
-import { indexEventTextSqlite, MAX_INDEXED_CHARS } from "./search-text";
+import { typeHasSecrets, withoutMaskedValues } from "./redaction";
+import { indexEventTextSqlite, payloadSearchText } from "./search-text";
 
 /** An FTS5 phrase: the user's words, in order, with no query syntax of their own. */
 function ftsPhrase(q: string): string {
@@ -20,43 +21,71 @@ export function searchCondition(provider: DatabaseHandle["provider"], q: string)
 
 /**
  * Indexes up to `limit` events not yet in the index; returns how many it indexed.
- * The text is extracted by the database itself (SQLite json_tree, Postgres
- * jsonb_to_tsvector): every string and number value of the payload, no keys. Each
- * batch is one short write, so ingest (which shares SQLite's one connection) waits
- * milliseconds, not seconds.
+ * The text is every string and number value of the payload, no keys, and nothing that
+ * is masked for viewers (payloadSearchText, withoutMaskedValues). SQLite: the text is
+ * computed here with payloadSearchText, as ingest does. Postgres: jsonb_to_tsvector
+ * over the stored body, or over the body without its masked values for the types that
+ * have some (email.created, sms.created), computed here. Each batch is one short write,
+ * so ingest (which shares SQLite's one connection) waits milliseconds, not seconds.
  */
 export async function indexPendingEvents(handle: DatabaseHandle, limit = 200): Promise<number> {
-  if (handle.provider === "postgres") {
-    return handle.db.$executeRaw`
-      WITH pending AS (
-        SELECT e."id", d."rawBody" FROM "Event" e JOIN "Delivery" d ON d."id" = e."firstDeliveryId"
-        WHERE e."searchIndexed" = false
-        LIMIT ${limit}
-        FOR UPDATE OF e SKIP LOCKED
-      ), indexed AS (
-        INSERT INTO "EventSearch" ("eventId", "document")
-        SELECT "id", jsonb_to_tsvector('simple', convert_from("rawBody", 'UTF8')::jsonb, '["string", "numeric"]')
-        FROM pending
-        ON CONFLICT ("eventId") DO NOTHING
-      )
-      UPDATE "Event" SET "searchIndexed" = true WHERE "id" IN (SELECT "id" FROM pending)`;
-  }
+  if (handle.provider === "postgres") return indexPendingPostgres(handle, limit);
   return handle.withSqlite!((db) => {
     const statements = sqliteStatements(db);
-    // Extracting the text (json_tree over every body) is the expensive part, and a read:
-    // it runs before the write transaction, so the write lock that ingest waits for is
-    // held only for the inserts. Indexing the same event twice is harmless (the key
-    // insert returns nothing the second time).
-    const pending = statements.pending.all(limit) as { id: string; text: string | null }[];
+    // Reading and parsing the bodies is the expensive part, and a read: it runs before
+    // the write transaction, so the write lock that ingest waits for is held only for
+    // the inserts. Indexing the same event twice is harmless (the key insert returns
+    // nothing the second time).
+    const pending = (statements.pending.all(limit) as { id: string; body: string | null }[]).map(({ id, body }) => ({
+      id,
+      text: payloadSearchText(parseBody(body)),
+    }));
     if (pending.length === 0) return 0;
     return db.transaction(() => {
       for (const { id, text } of pending) {
-        indexEventTextSqlite(db, id, (text ?? "").slice(0, MAX_INDEXED_CHARS));
+        indexEventTextSqlite(db, id, text);
         statements.markIndexed.run(id);
       }
       return pending.length;
       // IMMEDIATE: wait for the write lock up front (see sqlite-adapter.server.ts).
     }).immediate();
+  });
+}
+
+function parseBody(body: string | null): unknown {
+  try {
+    return body === null ? null : (JSON.parse(body) as unknown);
+  } catch {
+    return null;
+  }
+}
+
+async function indexPendingPostgres(handle: DatabaseHandle, limit: number): Promise<number> {
+  return handle.db.$transaction(async (tx) => {
+    // SKIP LOCKED: several workers on one Postgres index disjoint batches.
+    const pending = await tx.$queryRaw<{ id: string; type: string }[]>`
+      SELECT e."id", e."type" FROM "Event" e WHERE e."searchIndexed" = false LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+    if (pending.length === 0) return 0;
+    const ids = pending.map((row) => row.id);
+    // Only the types with masked values need their document built here; the others
+    // are indexed from the stored bytes without leaving the database.
+    const masked = pending.filter((row) => typeHasSecrets(row.type)).map((row) => row.id);
+    const documents = masked.length
+      ? (
+          await tx.$queryRaw<{ id: string; body: string }[]>`
+            SELECT e."id", convert_from(d."rawBody", 'UTF8') AS "body"
+            FROM "Event" e JOIN "Delivery" d ON d."id" = e."firstDeliveryId" WHERE e."id" = ANY(${masked}::text[])`
+        ).map(({ id, body }) => ({ id, document: JSON.stringify(withoutMaskedValues(parseBody(body)) ?? {}) }))
+      : [];
+    await tx.$executeRaw`
+      INSERT INTO "EventSearch" ("eventId", "document")
+      SELECT e."id", jsonb_to_tsvector('simple', COALESCE(m."document", convert_from(d."rawBody", 'UTF8'))::jsonb, '["string", "numeric"]')
+      FROM "Event" e JOIN "Delivery" d ON d."id" = e."firstDeliveryId"
+      LEFT JOIN unnest(${documents.map((row) => row.id)}::text[], ${documents.map((row) => row.document)}::text[]) AS m("id", "document") ON m."id" = e."id"
+      WHERE e."id" = ANY(${ids}::text[])
+      ON CONFLICT ("eventId") DO NOTHING`;
+    await tx.$executeRaw`UPDATE "Event" SET "searchIndexed" = true WHERE "id" = ANY(${ids}::text[])`;
+    return ids.length;
   });
 }
 
@@ -69,11 +98,8 @@ function sqliteStatements(db: import("better-sqlite3").Database) {
 
 function prepareSqlite(db: import("better-sqlite3").Database) {
   return {
-    // NOTE: CAST to TEXT: SQLite >= 3.45 reads a BLOB argument of json_tree as JSONB.
     pending: db.prepare(`
-      SELECT e."id",
-        (SELECT group_concat(t."value", ' ') FROM json_tree(CASE WHEN json_valid(CAST(d."rawBody" AS TEXT)) THEN CAST(d."rawBody" AS TEXT) ELSE '[]' END) t
-          WHERE t."type" IN ('text', 'integer', 'real')) AS "text"
+      SELECT e."id", CAST(d."rawBody" AS TEXT) AS "body"
       FROM "Event" e JOIN "Delivery" d ON d."id" = e."firstDeliveryId"
       WHERE e."searchIndexed" = 0
       LIMIT ?`),

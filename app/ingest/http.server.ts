@@ -127,8 +127,15 @@ export function unavailableAnswer(error: unknown, requestId: string | null, star
   return { status: 503, body: { error: "storage_unavailable", detail: "The database is unavailable; retry later." } };
 }
 
-/** The production server's direct mount of ingest (ahead of the Remix handler). */
-export function createNodeIngestHandler(deps: () => IngestDependencies) {
+/**
+ * The production server's direct mount of ingest (ahead of the Remix handler).
+ * `addressOf` gives the client address by the server's trust-proxy rule
+ * (app/server/client-address.server.ts), so deliveries and pages agree on it.
+ */
+export function createNodeIngestHandler(
+  deps: () => IngestDependencies,
+  addressOf: (req: IncomingMessage) => string | null = (req) => req.socket.remoteAddress ?? null,
+) {
   return async (req: IncomingMessage & { params?: Record<string, string>; requestId?: string }, res: ServerResponse) => {
     const requestId = req.requestId ?? null;
     const send = ({ status, body }: IngestAnswer, close = false) => {
@@ -155,7 +162,7 @@ export function createNodeIngestHandler(deps: () => IngestDependencies) {
         size: read.size,
         tooLarge: read.tooLarge,
         headers: headerPairs(req.rawHeaders),
-        remoteAddr: req.socket.remoteAddress ?? null,
+        remoteAddr: addressOf(req),
         requestId,
       });
       // A body past the drain cap was not read to the end: close rather than read on.

@@ -1,15 +1,21 @@
 // Ingest over real HTTP against a real server and real SQLite / Postgres databases,
 // with deliveries signed by the real `svix` library.
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { PROVIDERS } from "../../tests/support/database";
+import { createTestDatabase, PROVIDERS, type TestDatabase } from "../../tests/support/database";
 import { startTestServer, type TestServer } from "../../tests/support/server";
 import { envelope, newMsgId, newSecret, signedHeaders } from "../../tests/support/svix";
 import { parseEventListQuery } from "~/events/event-filter";
 import { listEvents } from "~/events/event-query.server";
 import { indexPendingEvents } from "~/events/search.server";
+import { createDatabase } from "~/db/prisma.server";
+import { newId } from "~/db/ids";
+import { PostgresGroupCommit } from "~/ingest/postgres-group-commit.server";
+import { createHttpServer, createRequestListener } from "~/server/app.server";
+import { startRuntime, type Runtime } from "~/server/runtime.server";
 import { createSource } from "~/sources/sources.server";
 
 function parseQuery(query: string) {
@@ -22,7 +28,7 @@ const SECRET = newSecret();
 const ROTATED_OUT = newSecret();
 const MAX_BODY = 200 * 1024;
 
-async function post(server: TestServer, path: string, body: string | Buffer, headers: Record<string, string>) {
+async function post(server: Pick<TestServer, "url">, path: string, body: string | Buffer, headers: Record<string, string>) {
   const response = await fetch(server.url + path, {
     method: "POST",
     body: typeof body === "string" ? body : new Uint8Array(body),
@@ -242,5 +248,156 @@ describe.each(PROVIDERS)("ingest over HTTP (%s)", (provider) => {
     const response = await fetch(server.url + "/healthz");
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: "ok", database: provider });
+  });
+});
+
+describe("ingest on one Postgres from two server instances", () => {
+  let database: TestDatabase;
+  const instances: { url: string; runtime: Runtime; close(): Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    for (let i = 0; i < 2; i++) {
+      // Each instance has its own Prisma client and its own ingest pool, as two processes would.
+      const runtime = await startRuntime({
+        databaseUrl: database.url,
+        database: i === 0 ? database : createDatabase(database.url),
+        defaultSecrets: () => [SECRET],
+        maxBodyBytes: MAX_BODY,
+      });
+      const server = createHttpServer(createRequestListener({ runtime }));
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      instances.push({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        runtime,
+        async close() {
+          server.closeAllConnections();
+          await new Promise((resolve) => server.close(resolve));
+          await runtime.ingest.groupCommit?.close();
+          if (i > 0) await runtime.database.db.$disconnect();
+        },
+      });
+    }
+  });
+  afterAll(async () => {
+    for (const instance of instances) await instance.close();
+    await database?.drop();
+  });
+
+  it("stores one event per svix-id when both instances receive it at once", async () => {
+    // Several svix-ids, each sent 6 times at once, alternately to either instance.
+    const messages = Array.from({ length: 5 }, (_, i) => ({
+      msgId: newMsgId(),
+      body: userEvent("user.updated", `user_twice${i}`, Date.now()),
+    }));
+    const answers = await Promise.all(
+      messages.flatMap(({ msgId, body }) =>
+        Array.from({ length: 6 }, async (_, n) => ({
+          msgId,
+          ...(await post(instances[n % 2]!, "/webhooks/clerk", body, signedHeaders(SECRET, body, { msgId }))),
+        })),
+      ),
+    );
+    const db = database.db;
+    for (const { msgId } of messages) {
+      const mine = answers.filter((a) => a.msgId === msgId);
+      expect(mine.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      expect(mine.filter((a) => a.json.outcome === "verified")).toHaveLength(1);
+      expect(mine.filter((a) => a.json.outcome === "duplicate")).toHaveLength(5);
+      expect(new Set(mine.map((a) => a.json.eventId)).size).toBe(1);
+      const events = await db.event.findMany({ where: { svixId: msgId } });
+      expect(events).toHaveLength(1);
+      expect(events[0]!.deliveryCount).toBe(6);
+      const deliveries = await db.delivery.findMany({ where: { svixId: msgId } });
+      expect(deliveries).toHaveLength(6);
+      expect(deliveries.every((d) => d.eventId === events[0]!.id)).toBe(true);
+      expect(deliveries.filter((d) => !d.duplicate).map((d) => d.id)).toEqual([events[0]!.firstDeliveryId]);
+    }
+  });
+
+  it("marks out of order an event stored after a later state of its resource, across instances", async () => {
+    const now = Date.now();
+    const later = userEvent("user.updated", "user_ooo2", now, { first_name: "Later" });
+    const earlier = userEvent("user.updated", "user_ooo2", now - 60_000, { first_name: "Earlier" });
+    const a = await post(instances[0]!, "/webhooks/clerk", later, signedHeaders(SECRET, later));
+    const b = await post(instances[1]!, "/webhooks/clerk", earlier, signedHeaders(SECRET, earlier));
+    const flags = await database.db.event.findMany({
+      where: { id: { in: [a.json.eventId as string, b.json.eventId as string] } },
+      select: { id: true, outOfOrder: true },
+    });
+    expect(Object.fromEntries(flags.map((e) => [e.id, e.outOfOrder]))).toEqual({
+      [a.json.eventId as string]: false,
+      [b.json.eventId as string]: true,
+    });
+  });
+
+  it("marks out of order an event whose resource has a later state earlier in the same batch", async () => {
+    const source = await database.db.source.findUniqueOrThrow({ where: { slug: "clerk" } });
+    const groupCommit = new PostgresGroupCommit(database.url, { poolSize: 1 });
+    const now = Date.now();
+    const verified = (timestampMs: number, msgId = newMsgId()) => {
+      const body = Buffer.from(userEvent("user.updated", "user_batch", timestampMs));
+      return {
+        delivery: {
+          id: newId(Date.now()), sourceSlug: "clerk", receivedAt: new Date(), remoteAddr: null, requestId: null, headers: "[]",
+          rawBody: new Uint8Array(body) as Uint8Array<ArrayBuffer>, size: body.length, truncated: false, svixId: msgId,
+          svixTimestamp: String(Math.floor(now / 1000)), sourceId: source.id,
+        },
+        sourceId: source.id,
+        svixId: msgId,
+        svixTimestamp: BigInt(Math.floor(now / 1000)),
+        type: "user.updated",
+        instanceId: null,
+        timestampMs,
+        data: { id: "user_batch", object: "user" },
+        detail: null,
+      };
+    };
+    try {
+      // Queued in one tick, so written as one batch: the later state, the earlier one, and the later one again.
+      const later = verified(now);
+      const stored = await Promise.all([
+        groupCommit.storeVerified(later),
+        groupCommit.storeVerified(verified(now - 60_000)),
+        groupCommit.storeVerified(verified(now, later.svixId)),
+      ]);
+      expect(stored.map((s) => s.outcome)).toEqual(["verified", "verified", "duplicate"]);
+      expect(stored[2]!.eventId).toBe(stored[0]!.eventId);
+      const events = await database.db.event.findMany({ where: { resourceId: "user_batch" }, orderBy: { timestampMs: "asc" } });
+      expect(events.map((e) => [e.outOfOrder, e.deliveryCount])).toEqual([[true, 1], [false, 2]]);
+    } finally {
+      await groupCommit.close();
+    }
+  });
+
+  it("stores a batch's good deliveries when one of its rows cannot be stored", async () => {
+    // Queued in one tick, so written as one batch; Postgres text cannot hold NUL.
+    const groupCommit = new PostgresGroupCommit(database.url, { poolSize: 1 });
+    try {
+      const row = (slug: string) => ({
+        id: newId(Date.now()),
+        sourceSlug: slug,
+        receivedAt: new Date(),
+        remoteAddr: "127.0.0.1",
+        requestId: null,
+        headers: "[]",
+        rawBody: new Uint8Array(Buffer.from("{}")) as Uint8Array<ArrayBuffer>,
+        size: 2,
+        truncated: false,
+        svixId: null,
+        svixTimestamp: null,
+        sourceId: null,
+        outcome: "unknown_source" as const,
+        outcomeDetail: "No such source",
+        status: 404,
+      });
+      const rows = [row("batch-a"), row("bad\u0000slug"), row("batch-b")];
+      const settled = await Promise.allSettled(rows.map((r) => groupCommit.storeRejected(r)));
+      expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      const stored = await database.db.delivery.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: { sourceSlug: true } });
+      expect(stored.map((d) => d.sourceSlug).sort()).toEqual(["batch-a", "batch-b"]);
+    } finally {
+      await groupCommit.close();
+    }
   });
 });

@@ -9,11 +9,20 @@ import { extractResourceRefs, isKnownEventType } from "~/catalog/event-catalog";
 import { newId } from "~/db/ids";
 import type { Db } from "~/db/prisma.server";
 import type { SourceResolver } from "~/sources/sources.server";
+import type { DeliveryBase, RejectedRow, StoredVerified, VerifiedDelivery } from "./delivery";
 import { parseEnvelope } from "./envelope";
+import type { GroupCommit } from "./group-commit.server";
 import { OUTCOME_STATUS, type Outcome } from "./outcomes";
 import { verifySignature } from "./signature.server";
-import type { SqliteGroupCommit } from "./sqlite-group-commit.server";
-import type { UnverifiedGuard } from "./unverified-guard.server";
+import {
+  capHeaders,
+  DEFAULT_MAX_UNVERIFIED_HEADER_BYTES,
+  MAX_HEADER_BYTES_PAST_CAP,
+  type CappedHeaders,
+  type UnverifiedGuard,
+} from "./unverified-guard.server";
+
+export type { DeliveryBase, StoredVerified, VerifiedDelivery } from "./delivery";
 
 export interface IngestRequest {
   sourceSlug: string;
@@ -54,8 +63,11 @@ export interface IngestDependencies {
   sources: SourceResolver;
   /** HOOKLINE_MAX_BODY_BYTES */
   maxBodyBytes: number;
-  /** SQLite: batch deliveries into shared transactions (sqlite-group-commit.server.ts). */
-  groupCommit?: SqliteGroupCommit;
+  /**
+   * Batches deliveries into shared transactions (group-commit.server.ts), with the
+   * provider's batch writer. Without one, each delivery is its own Prisma transaction.
+   */
+  groupCommit?: GroupCommit;
   /** Rate limit and storage cap for deliveries that fail verification. */
   unverified?: UnverifiedGuard;
 }
@@ -93,7 +105,14 @@ export async function ingestDelivery(deps: IngestDependencies, request: IngestRe
 
   const reject = async (sourceId: string | null, outcome: Outcome, detail: string): Promise<IngestResult> => {
     const status = OUTCOME_STATUS[outcome];
-    const admission = deps.unverified ? await store(() => deps.unverified!.admit(request.remoteAddr, base.rawBody.length)) : "store";
+    // NOTE: anyone can send these, so the headers kept are capped too, and counted with
+    // the body against HOOKLINE_UNVERIFIED_MAX_BYTES (a request with no body and a 15 KB
+    // head costs as much disk as a body). Verified deliveries keep every header.
+    const capped = capHeaders(request.headers, deps.unverified?.maxHeaderBytes ?? DEFAULT_MAX_UNVERIFIED_HEADER_BYTES);
+    const headers = capped.droppedCount ? JSON.stringify(capped.headers) : base.headers;
+    const admission = deps.unverified
+      ? await store(() => deps.unverified!.admit(request.remoteAddr, base.rawBody.length + Buffer.byteLength(headers)))
+      : "store";
     if (admission === "refuse") {
       return {
         outcome: "rate_limited",
@@ -103,17 +122,25 @@ export async function ingestDelivery(deps: IngestDependencies, request: IngestRe
         detail: `Too many unverified deliveries from this address (would have been ${outcome}); not stored. Retry later.`,
       };
     }
-    const row =
-      admission === "store"
-        ? { ...base, sourceId, outcome, outcomeDetail: detail, status }
-        : {
-            ...base,
-            rawBody: new Uint8Array(0) as Uint8Array<ArrayBuffer>,
-            sourceId,
-            outcome,
-            outcomeDetail: `${detail} (body not kept: the storage cap for unverified deliveries, HOOKLINE_UNVERIFIED_MAX_BYTES, is reached)`,
-            status,
-          };
+    const cut = (kept: CappedHeaders) =>
+      kept.droppedCount
+        ? ` (headers cut: ${kept.droppedBytes} bytes in ${kept.droppedCount} headers after the first ${kept.keptBytes} bytes were not kept)`
+        : "";
+    let row: RejectedRow;
+    if (admission === "store") {
+      row = { ...base, headers, sourceId, outcome, outcomeDetail: `${detail}${cut(capped)}`, status };
+    } else {
+      const small = capHeaders(request.headers, MAX_HEADER_BYTES_PAST_CAP);
+      row = {
+        ...base,
+        headers: small.droppedCount ? JSON.stringify(small.headers) : base.headers,
+        rawBody: new Uint8Array(0) as Uint8Array<ArrayBuffer>,
+        sourceId,
+        outcome,
+        outcomeDetail: `${detail} (body not kept: the storage cap for unverified deliveries, HOOKLINE_UNVERIFIED_MAX_BYTES, is reached)${cut(small)}`,
+        status,
+      };
+    }
     await store(async () => {
       if (deps.groupCommit) await deps.groupCommit.storeRejected(row);
       else await deps.db.delivery.create({ data: row, select: { id: true } });
@@ -169,35 +196,6 @@ export async function ingestDelivery(deps: IngestDependencies, request: IngestRe
   return { ...stored, deliveryId, status: OUTCOME_STATUS[stored.outcome] };
 }
 
-/** The columns every delivery row has, whatever its outcome. */
-export interface DeliveryBase {
-  id: string;
-  sourceSlug: string;
-  receivedAt: Date;
-  remoteAddr: string | null;
-  requestId: string | null;
-  headers: string;
-  rawBody: Uint8Array<ArrayBuffer>;
-  size: number;
-  truncated: boolean;
-  svixId: string | null;
-  svixTimestamp: string | null;
-}
-
-export interface VerifiedDelivery {
-  delivery: DeliveryBase & { sourceId: string };
-  sourceId: string;
-  svixId: string;
-  svixTimestamp: bigint;
-  type: string;
-  instanceId: string | null;
-  timestampMs: number;
-  data: Record<string, unknown>;
-  /** The whole body as parsed (SQLite ingest indexes its text in the same transaction). */
-  json?: unknown;
-  detail: string | null;
-}
-
 export interface StoreVerifiedOptions {
   /**
    * Re-verification: the delivery row already exists with this failed outcome and no
@@ -212,12 +210,6 @@ export interface StoreVerifiedOptions {
 
 /** Re-verification found the delivery no longer in the state it was checked in (someone else got there first). */
 export class DeliveryChangedError extends Error {}
-
-export interface StoredVerified {
-  outcome: "verified" | "duplicate";
-  eventId: string;
-  detail: string | null;
-}
 
 /**
  * Creates the event, or links a duplicate delivery to the existing one, in one

@@ -10,14 +10,10 @@ import type Database from "better-sqlite3";
 import { extractResourceRefs, isKnownEventType } from "~/catalog/event-catalog";
 import { newId } from "~/db/ids";
 import { indexEventTextSqlite, payloadSearchText } from "~/events/search-text";
-import type { DeliveryBase, StoredVerified, VerifiedDelivery } from "./ingest.server";
+import type { BatchResult, DeliveryBase, Operation, StoredVerified } from "./delivery";
 import { OUTCOME_STATUS, type Outcome } from "./outcomes";
 
-export type RejectedRow = DeliveryBase & { sourceId: string | null; outcome: Outcome; outcomeDetail: string; status: number };
-
-export type Operation = { kind: "rejected"; row: RejectedRow } | { kind: "verified"; input: VerifiedDelivery };
-
-export type BatchResult = StoredVerified | null;
+export type { BatchResult, Operation, RejectedRow } from "./delivery";
 
 const DELIVERY_COLUMNS = `"id","sourceId","sourceSlug","receivedAt","remoteAddr","requestId","headers","rawBody","size","truncated",
   "svixId","svixTimestamp","outcome","outcomeDetail","status","eventId","duplicate"`;

@@ -24,4 +24,16 @@ describe.each(PROVIDERS)("the storage cap for unverified deliveries (%s)", (prov
     await database.db.delivery.delete({ where: { id } });
     expect(await guard.admit("203.0.113.1", 95)).toBe("store");
   });
+
+  it("counts the header bytes stored with the bodies", async () => {
+    const id = newId();
+    const headers = JSON.stringify([["x-pad", "é".repeat(20)]]); // 2 bytes a character
+    await database.db.delivery.create({
+      data: { id, sourceSlug: "clerk", receivedAt: new Date(), headers, rawBody: new Uint8Array(10), size: 10, outcome: "unknown_source", status: 404 },
+    });
+    const stored = 10 + Buffer.byteLength(headers);
+    expect(await new UnverifiedGuard(database, { perMinute: 1000, maxBytes: stored + 5 }, 0).admit("203.0.113.2", 5)).toBe("store");
+    expect(await new UnverifiedGuard(database, { perMinute: 1000, maxBytes: stored + 5 }, 0).admit("203.0.113.2", 6)).toBe("store-without-body");
+    await database.db.delivery.delete({ where: { id } });
+  });
 });

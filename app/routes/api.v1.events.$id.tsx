@@ -1,7 +1,8 @@
 // GET /api/v1/events/:id — one event: its fields, parsed payload (codes and message
 // bodies masked), every delivery of its svix-id with headers and outcome, the diff of
 // a `*.updated` event against the previous state, and its dispatch attempts.
-// `?reveal=true` unmasks for operators and admins, and is recorded in the audit log.
+// Credential headers of its deliveries are masked too. `?reveal=true` unmasks both for
+// operators and admins, and is recorded in the audit log.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 
@@ -31,14 +32,20 @@ export const loader = withApi(async ({ request, params }: LoaderFunctionArgs) =>
   const detail = /^[0-9A-Za-z_-]{1,64}$/.test(id) ? await loadEventDetail(handle, id, { role: principal.role, reveal }) : null;
   if (!detail) throw notFound(`No event with id ${JSON.stringify(id.slice(0, 64))}.`);
 
-  if (reveal && typeHasSecrets(detail.event.type)) {
+  if (reveal && (typeHasSecrets(detail.event.type) || detail.deliveries.some((d) => d.credentialHeaders.length > 0))) {
     // NOTE: recorded after the lookup (so unknown ids leave no entry) but before the
     // unmasked payload leaves the server.
     await recordAudit(handle.db, {
       actor: `api-token:${principal.name}`,
       action: "event.reveal",
       subject: detail.event.id,
-      detail: { type: detail.event.type, svixId: detail.event.svixId, tokenId: principal.tokenId, via: "api" },
+      detail: {
+        type: detail.event.type,
+        svixId: detail.event.svixId,
+        tokenId: principal.tokenId,
+        via: "api",
+        headers: [...new Set(detail.deliveries.flatMap((d) => d.credentialHeaders))],
+      },
     });
   }
   return apiJson({

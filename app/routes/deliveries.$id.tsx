@@ -1,6 +1,7 @@
 // /deliveries/:id: one delivery exactly as it arrived (headers, body, where from), what
 // Hookline answered and why, the event it became, and "re-verify with the current
-// secrets" for operators.
+// secrets" for operators. Codes, message bodies and credential headers are masked;
+// operators reveal them (audited).
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -33,7 +34,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const DeliveryAction = z.object({ intent: z.enum(["reverify", "reveal"], { message: "Unknown action" }) });
 
-type ActionResult = { error: string | null; reverified: ReverifyOutcome | null; revealed: DeliveryBodyView | null };
+type ActionResult = {
+  error: string | null;
+  reverified: ReverifyOutcome | null;
+  revealed: { body: DeliveryBodyView; headers: [string, string][] } | null;
+};
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const account = await requireUser(request, "operator");
@@ -46,9 +51,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const delivery = await getDeliveryDetail(db(), id, { role: account.role, reveal: true });
   if (!delivery) throw new Response("No delivery with this id.", { status: 404 });
-  // NOTE: revealing one-time codes or message bodies is audited, as on the event page.
-  await recordAudit(db(), { actor: account.email, action: "delivery.reveal", subject: id, detail: { type: delivery.envelopeType } });
-  return { error: null, reverified: null, revealed: delivery.body } satisfies ActionResult;
+  // NOTE: revealing one-time codes, message bodies or credential headers is audited, as on the event page.
+  await recordAudit(db(), {
+    actor: account.email,
+    action: "delivery.reveal",
+    subject: id,
+    detail: { type: delivery.envelopeType, headers: delivery.credentialHeaders },
+  });
+  return { error: null, reverified: null, revealed: { body: delivery.body, headers: delivery.headers } } satisfies ActionResult;
 }
 
 const REVERIFY_TEXT: Record<ReverifyOutcome["status"], string> = {
@@ -64,7 +74,9 @@ export default function DeliveryPage() {
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
-  const body = actionData?.revealed ?? delivery.body;
+  const body = actionData?.revealed?.body ?? delivery.body;
+  const headers = actionData?.revealed?.headers ?? delivery.headers;
+  const headersMasked = !actionData?.revealed && delivery.credentialHeaders.length > 0;
   const failed = !delivery.eventId;
 
   return (
@@ -197,15 +209,36 @@ export default function DeliveryPage() {
       </section>
 
       <section className="rounded-lg border border-slate-200 bg-white" aria-labelledby="headers-heading">
-        <h2 id="headers-heading" className="border-b border-slate-200 px-4 py-2 text-sm font-semibold">
-          Headers <span className="font-normal text-slate-500">({delivery.headers.length}, in arrival order)</span>
-        </h2>
-        {delivery.headers.length === 0 ? (
+        <div className="flex items-center justify-between border-b border-slate-200 px-4 py-2">
+          <h2 id="headers-heading" className="text-sm font-semibold">
+            Headers <span className="font-normal text-slate-500">({headers.length}, in arrival order)</span>
+          </h2>
+          {headersMasked && canOperate ? (
+            <Form method="post">
+              <button
+                type="submit"
+                name="intent"
+                value="reveal"
+                disabled={busy === "reveal"}
+                className="rounded border border-slate-300 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50"
+              >
+                {busy === "reveal" ? "Revealing…" : "Reveal (recorded in the audit log)"}
+              </button>
+            </Form>
+          ) : null}
+        </div>
+        {headersMasked ? (
+          <p className="border-b border-amber-100 bg-amber-50 px-4 py-2 text-xs text-amber-900" data-testid="headers-masked">
+            Credential headers are masked ({delivery.credentialHeaders.join(", ")})
+            {canOperate ? "." : ". Viewers cannot reveal them; ask an operator."}
+          </p>
+        ) : null}
+        {headers.length === 0 ? (
           <p className="px-4 py-3 text-sm text-slate-600">No headers were stored.</p>
         ) : (
           <table className="min-w-full text-sm">
             <tbody className="divide-y divide-slate-100">
-              {delivery.headers.map(([name, value], index) => (
+              {headers.map(([name, value], index) => (
                 <tr key={`${name}-${index}`}>
                   <th scope="row" className="w-64 px-4 py-1.5 text-left align-top font-mono text-xs font-medium text-slate-700">
                     {name}

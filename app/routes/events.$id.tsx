@@ -146,7 +146,7 @@ export default function EventPage() {
       </Section>
 
       <Section title={`Deliveries of ${event.svixId}`} id="deliveries">
-        <Deliveries deliveries={detail.deliveries} />
+        <Deliveries deliveries={detail.deliveries} revealed={detail.revealed} />
       </Section>
 
       <Section title="Dispatches" id="dispatches">
@@ -393,7 +393,7 @@ function RawBody({ detail }: { detail: EventDetail }) {
   );
 }
 
-function Deliveries({ deliveries }: { deliveries: DeliveryOfEvent[] }) {
+function Deliveries({ deliveries, revealed }: { deliveries: DeliveryOfEvent[]; revealed: boolean }) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
@@ -427,6 +427,15 @@ function Deliveries({ deliveries }: { deliveries: DeliveryOfEvent[] }) {
               <td className="px-3 py-2">
                 <details>
                   <summary className="cursor-pointer text-xs text-indigo-700">{d.headers.length} headers</summary>
+                  {d.credentialHeaders.length && !revealed ? (
+                    <p className="mt-1 text-xs text-amber-800">
+                      Credential headers masked ({d.credentialHeaders.join(", ")});{" "}
+                      <Link to={`/deliveries/${d.id}`} className="underline">
+                        open the delivery
+                      </Link>{" "}
+                      to reveal them.
+                    </p>
+                  ) : null}
                   <table className="mt-2 text-xs">
                     <tbody>
                       {d.headers.map(([name, value], index) => (

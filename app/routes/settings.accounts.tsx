@@ -38,7 +38,13 @@ const AccountAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("role"), accountId, role: RoleInput }),
   z.object({ intent: z.literal("disable"), accountId }),
   z.object({ intent: z.literal("enable"), accountId }),
-  z.object({ intent: z.literal("password"), accountId, password: PasswordInput }),
+  z.object({
+    intent: z.literal("password"),
+    accountId,
+    password: PasswordInput,
+    // A hidden "0" precedes the checkbox's "1": unchecked sends "0", a form without it signs out.
+    signOutEverywhere: z.enum(["0", "1"]).default("1"),
+  }),
 ]);
 
 type ActionResult = { error: string | null; message: string | null };
@@ -67,8 +73,12 @@ export async function action({ request }: ActionFunctionArgs) {
         } satisfies ActionResult;
       }
       case "password": {
-        await setPassword(db(), actor, input.accountId, input.password);
-        return { error: null, message: "Password set; that account was signed out everywhere." } satisfies ActionResult;
+        const reset = await setPassword(db(), actor, input.accountId, input.password, { signOutEverywhere: input.signOutEverywhere === "1" });
+        const message =
+          input.signOutEverywhere === "1"
+            ? `Password set for ${reset.email}; signed out everywhere (${reset.endedSessions} session(s)) and ${reset.revokedTokens} API token(s) revoked.`
+            : `Password set for ${reset.email}; its sessions and API tokens were left as they were.`;
+        return { error: null, message } satisfies ActionResult;
       }
     }
   } catch (error) {
@@ -188,7 +198,7 @@ export default function Accounts() {
                     <div className="flex items-center justify-end gap-2">
                       <details className="relative">
                         <summary className={`${secondaryButtonClass} cursor-pointer list-none`}>Set password</summary>
-                        <Form method="post" className="absolute right-0 z-10 mt-1 flex w-72 gap-2 rounded-md border border-slate-200 bg-white p-2 shadow">
+                        <Form method="post" className="absolute right-0 z-10 mt-1 flex w-80 flex-wrap gap-2 rounded-md border border-slate-200 bg-white p-2 shadow">
                           <input type="hidden" name="intent" value="password" />
                           <input type="hidden" name="accountId" value={account.id} />
                           <label className="sr-only" htmlFor={`password-${account.id}`}>
@@ -207,6 +217,11 @@ export default function Accounts() {
                           <button type="submit" className={secondaryButtonClass}>
                             Set
                           </button>
+                          <input type="hidden" name="signOutEverywhere" value="0" />
+                          <label className="flex w-full items-center gap-2 text-xs text-slate-700">
+                            <input type="checkbox" name="signOutEverywhere" value="1" defaultChecked />
+                            Also sign out everywhere and revoke API tokens
+                          </label>
                         </Form>
                       </details>
                       {account.isYou ? null : (

@@ -17,6 +17,7 @@ import { buildSampleStory, createSampleContext, sampleEnvelope, SampleRandom, ty
 import { newMessageId } from "~/catalog/sign";
 import { newId } from "~/db/ids";
 import type { DatabaseHandle } from "~/db/prisma.server";
+import { typeHasSecrets, withoutMaskedValues } from "~/events/redaction";
 import { indexPendingEvents } from "~/events/search.server";
 import { normaliseTimestamp, parseEnvelope } from "~/ingest/envelope";
 import { OUTCOME_STATUS, type Outcome } from "~/ingest/outcomes";
@@ -489,9 +490,24 @@ async function sqliteWriter(handle: DatabaseHandle, sourceId: string): Promise<B
  */
 const POSTGRES_SEARCH_SQL = `
   INSERT INTO "EventSearch" ("eventId", "document")
-  SELECT e."id", jsonb_to_tsvector('simple', convert_from(d."rawBody", 'UTF8')::jsonb, '["string", "numeric"]')
+  SELECT e."id", jsonb_to_tsvector('simple', COALESCE(m."document", convert_from(d."rawBody", 'UTF8'))::jsonb, '["string", "numeric"]')
   FROM "Event" e JOIN "Delivery" d ON d."id" = e."firstDeliveryId"
+  LEFT JOIN unnest($2::text[], $3::text[]) AS m("id", "document") ON m."id" = e."id"
   WHERE e."id" = ANY($1::text[])`;
+
+/** $2 and $3 of POSTGRES_SEARCH_SQL: the documents of events with masked values, without them (as the indexer builds them). */
+function maskedSearchDocuments(batch: { events: SeedEvent[]; deliveries: SeedDelivery[] }): [string[], string[]] {
+  const bodies = new Map(batch.deliveries.map((d) => [d.id, d.rawBody]));
+  const ids: string[] = [];
+  const documents: string[] = [];
+  for (const event of batch.events) {
+    const body = typeHasSecrets(event.type) ? bodies.get(event.firstDeliveryId) : undefined;
+    if (!body) continue;
+    ids.push(event.id);
+    documents.push(JSON.stringify(withoutMaskedValues(JSON.parse(body.toString("utf8")) as unknown)));
+  }
+  return [ids, documents];
+}
 
 /** Postgres: `INSERT ... SELECT FROM unnest($1::text[], ...)`, one statement per table per batch. */
 async function postgresWriter(handle: DatabaseHandle, sourceId: string): Promise<BatchWriter> {
@@ -528,7 +544,7 @@ async function postgresWriter(handle: DatabaseHandle, sourceId: string): Promise
       try {
         if (events.length) await client.query(eventSql, columnsOf(events, EVENT_COLUMNS.length));
         await client.query(deliverySql, columnsOf(deliveries, DELIVERY_COLUMNS.length));
-        if (events.length) await client.query(POSTGRES_SEARCH_SQL, [batch.events.map((e) => e.id)]);
+        if (events.length) await client.query(POSTGRES_SEARCH_SQL, [batch.events.map((e) => e.id), ...maskedSearchDocuments(batch)]);
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK").catch(() => {});

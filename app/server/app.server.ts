@@ -11,6 +11,8 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { isExemptFromOriginCheck, originAllowed } from "~/auth/origin.server";
 import { createNodeIngestHandler } from "~/ingest/http.server";
 import { logger } from "~/observability/logger.server";
+import { clientAddress, dropUntrustedForwardedHeaders, trustProxyFromEnv, type TrustProxy } from "./client-address.server";
+import { setSecurityHeaders } from "./security-headers.server";
 import type { Runtime } from "./runtime.server";
 
 export interface AppOptions {
@@ -19,6 +21,8 @@ export interface AppOptions {
   remix?:
     | { mode: "production"; buildDir: string }
     | { mode: "development"; vite: { middlewares: express.RequestHandler; ssrLoadModule(id: string): Promise<unknown> } };
+  /** Which proxies to believe about the client (HOOKLINE_TRUST_PROXY by default). */
+  trustProxy?: TrustProxy;
 }
 
 declare module "node:http" {
@@ -43,9 +47,10 @@ function assignRequestId(req: IncomingMessage, res: ServerResponse) {
  * ingestDelivery(); set HOOKLINE_INGEST_VIA_REMIX=1 to route ingest through it.
  */
 export function createRequestListener(options: AppOptions): RequestListener {
-  const app = createApp(options);
+  const trustProxy = options.trustProxy ?? trustProxyFromEnv();
+  const app = createApp({ ...options, trustProxy });
   if (process.env.HOOKLINE_INGEST_VIA_REMIX === "1") return app;
-  const ingest = createNodeIngestHandler(() => options.runtime.ingest);
+  const ingest = createNodeIngestHandler(() => options.runtime.ingest, (req) => clientAddress(req, trustProxy));
   return (req, res) => {
     const match = INGEST_PATH.exec(req.url ?? "");
     if (!match) return app(req, res);
@@ -86,18 +91,25 @@ export function createHttpServer(listener: RequestListener): http.Server {
   );
 }
 
-/** What Remix loaders and actions get as `context`: the caller's address (proxy-aware with HOOKLINE_TRUST_PROXY=1). */
-function getLoadContext(req: Request) {
-  return { remoteAddr: req.ip ?? req.socket.remoteAddress ?? null, requestId: req.requestId ?? null };
-}
-
-export function createApp({ runtime, remix }: AppOptions) {
+export function createApp({ runtime, remix, trustProxy = trustProxyFromEnv() }: AppOptions) {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", process.env.HOOKLINE_TRUST_PROXY === "1");
+  // Express's req.ip, req.hostname and req.protocol follow the same rule as the
+  // ingest mount and the load context (app/server/client-address.server.ts).
+  app.set("trust proxy", trustProxy);
 
+  /** What Remix loaders and actions get as `context`: the caller's address and the CSP nonce. */
+  const getLoadContext = (req: Request, res: Response) => ({
+    remoteAddr: clientAddress(req, trustProxy),
+    requestId: req.requestId ?? null,
+    cspNonce: typeof res.locals.cspNonce === "string" ? res.locals.cspNonce : undefined,
+  });
+
+  const securityHeaders = { development: remix?.mode === "development", production: process.env.NODE_ENV === "production" };
   app.use((req, res, next) => {
     assignRequestId(req, res);
+    dropUntrustedForwardedHeaders(req, trustProxy);
+    res.locals.cspNonce = setSecurityHeaders(res, securityHeaders);
     next();
   });
 
@@ -112,7 +124,9 @@ export function createApp({ runtime, remix }: AppOptions) {
   });
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (isExemptFromOriginCheck(req.path) || originAllowed(req.method, req.headers)) return next();
+    // X-Forwarded-Host is still here only when a trusted proxy sent the request.
+    const host = req.get("x-forwarded-host")?.split(",")[0]!.trim() || req.get("host");
+    if (isExemptFromOriginCheck(req.url) || originAllowed(req.method, req.headers, host)) return next();
     logger.warn("refused a cross-origin request", { path: req.path, origin: req.get("origin") ?? null, requestId: req.requestId });
     res.status(403).type("text/plain").send("Cross-origin request refused.");
   });

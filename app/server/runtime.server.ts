@@ -7,6 +7,8 @@ import { migrateDatabase } from "~/db/migrate.server";
 import { createDatabase, database, type DatabaseHandle } from "~/db/prisma.server";
 import type { IngestDependencies } from "~/ingest/ingest.server";
 import { parseSecretList } from "~/ingest/signature.server";
+import { resealLegacySecrets } from "~/secrets/reseal-secrets.server";
+import { PostgresGroupCommit } from "~/ingest/postgres-group-commit.server";
 import { SqliteGroupCommit } from "~/ingest/sqlite-group-commit.server";
 import { UnverifiedGuard, type UnverifiedLimits } from "~/ingest/unverified-guard.server";
 import { logger } from "~/observability/logger.server";
@@ -26,6 +28,8 @@ export interface RuntimeOptions {
   /** Limits for deliveries that fail verification; none in tests unless given. */
   unverified?: UnverifiedLimits;
   admin?: { email?: string; password?: string };
+  /** Postgres: connections of ingest's own pool (HOOKLINE_INGEST_PG_POOL). */
+  ingestPoolSize?: number;
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -34,13 +38,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const handle = options.database ?? createDatabase(options.databaseUrl);
   await ensureDefaultSource(handle.db);
   await bootstrapAdmin(handle.db, options.admin?.email, options.admin?.password);
+  await resealLegacySecrets(handle.db);
   return {
     database: handle,
     ingest: {
       db: handle.db,
       sources: new SourceResolver(handle.db, options.defaultSecrets),
       maxBodyBytes: options.maxBodyBytes,
-      groupCommit: handle.withSqlite ? new SqliteGroupCommit(handle.withSqlite.bind(handle)) : undefined,
+      groupCommit: handle.withSqlite
+        ? new SqliteGroupCommit(handle.withSqlite.bind(handle))
+        : handle.provider === "postgres"
+          ? new PostgresGroupCommit(handle.url, { poolSize: options.ingestPoolSize })
+          : undefined,
       unverified: options.unverified ? new UnverifiedGuard(handle, options.unverified) : undefined,
     },
   };
@@ -59,6 +68,7 @@ export function runtime(): Promise<Runtime> {
       maxBodyBytes: config.HOOKLINE_MAX_BODY_BYTES,
       unverified: { perMinute: config.HOOKLINE_UNVERIFIED_PER_MINUTE, maxBytes: config.HOOKLINE_UNVERIFIED_MAX_BYTES },
       admin: { email: config.HOOKLINE_ADMIN_EMAIL, password: config.HOOKLINE_ADMIN_PASSWORD },
+      ingestPoolSize: config.HOOKLINE_INGEST_PG_POOL,
     });
   })();
   return globalForRuntime.__hooklineRuntime;

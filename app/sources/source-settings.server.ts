@@ -63,11 +63,11 @@ export interface SourceSettingsItem {
   recentFailures: number;
 }
 
-function secretStatus(slug: string, sealed: string | null, changedAt: Date | null, envSecrets: string[]): SourceSecretStatus {
+function secretStatus(slug: string, id: string, sealed: string | null, changedAt: Date | null, envSecrets: string[]): SourceSecretStatus {
   let stored = 0;
   let unreadable = false;
   try {
-    stored = storedSecrets(sealed).length;
+    stored = storedSecrets({ id, secretsEncrypted: sealed }).length;
   } catch (error) {
     if (!(error instanceof DecryptionError)) throw error;
     unreadable = true;
@@ -95,7 +95,7 @@ export async function listSourceSettings(db: Db, envSecrets: string[] = parseSec
     name: source.name,
     createdAt: source.createdAt.toISOString(),
     ingestPath: `/webhooks/${source.slug}`,
-    secrets: secretStatus(source.slug, source.secretsEncrypted, source.secretsChangedAt, envSecrets),
+    secrets: secretStatus(source.slug, source.id, source.secretsEncrypted, source.secretsChangedAt, envSecrets),
     recentFailures: failuresBySlug.get(source.slug) ?? 0,
   }));
 }
@@ -133,7 +133,7 @@ export async function changeSourceSecrets(
   else {
     let current: string[];
     try {
-      current = storedSecrets(source.secretsEncrypted);
+      current = storedSecrets(source);
     } catch {
       throw new SourcePolicyError("The stored secrets cannot be decrypted (was HOOKLINE_ENCRYPTION_KEY changed?). Replace them instead.");
     }

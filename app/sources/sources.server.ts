@@ -2,6 +2,7 @@
 // `clerk` always exists and takes its secrets from CLERK_WEBHOOK_SIGNING_SECRET;
 // other sources keep theirs encrypted in the database.
 import { env } from "~/config/env.server";
+import { newId } from "~/db/ids";
 import type { Db } from "~/db/prisma.server";
 import { parseSecretList } from "~/ingest/signature.server";
 import { decryptSecret, encryptSecret } from "~/secrets/encryption.server";
@@ -23,30 +24,41 @@ export async function ensureDefaultSource(db: Db) {
   });
 }
 
+// NOTE: sealed secrets are bound to their source's id (encryption.server.ts), so a
+// new source's id is made before its secrets are sealed.
+const binding = (id: string) => ({ table: "Source" as const, id, field: "secretsEncrypted" });
+
+export function sealSourceSecrets(id: string, secrets: string[]): string | null {
+  return secrets.length ? encryptSecret(JSON.stringify(secrets), binding(id)) : null;
+}
+
 export async function createSource(db: Db, input: { slug: string; name?: string; secrets?: string[] }) {
   if (!SOURCE_SLUG_PATTERN.test(input.slug)) {
     throw new Error("A source slug is 1-63 lower-case letters, digits, '-' or '_'.");
   }
+  const id = `c${newId().toLowerCase()}`;
   return db.source.create({
     data: {
+      id,
       slug: input.slug,
       name: input.name ?? input.slug,
-      secretsEncrypted: input.secrets?.length ? encryptSecret(JSON.stringify(input.secrets)) : null,
+      secretsEncrypted: sealSourceSecrets(id, input.secrets ?? []),
       secretsChangedAt: input.secrets?.length ? new Date() : null,
     },
   });
 }
 
 export async function setSourceSecrets(db: Db, slug: string, secrets: string[]) {
+  const { id } = await db.source.findUniqueOrThrow({ where: { slug }, select: { id: true } });
   return db.source.update({
-    where: { slug },
-    data: { secretsEncrypted: secrets.length ? encryptSecret(JSON.stringify(secrets)) : null, secretsChangedAt: new Date() },
+    where: { id },
+    data: { secretsEncrypted: sealSourceSecrets(id, secrets), secretsChangedAt: new Date() },
   });
 }
 
-export function storedSecrets(sealed: string | null): string[] {
-  if (!sealed) return [];
-  return JSON.parse(decryptSecret(sealed)) as string[];
+export function storedSecrets(row: { id: string; secretsEncrypted: string | null }): string[] {
+  if (!row.secretsEncrypted) return [];
+  return JSON.parse(decryptSecret(row.secretsEncrypted, binding(row.id))) as string[];
 }
 
 /**
@@ -90,7 +102,7 @@ export class SourceResolver {
     if (!row && slug === DEFAULT_SOURCE_SLUG) row = await ensureDefaultSource(this.db);
     if (!row) return null;
     const fromEnv = slug === DEFAULT_SOURCE_SLUG ? this.defaultSecrets() : [];
-    return { id: row.id, slug: row.slug, secrets: fromEnv.length ? fromEnv : storedSecrets(row.secretsEncrypted) };
+    return { id: row.id, slug: row.slug, secrets: fromEnv.length ? fromEnv : storedSecrets(row) };
   }
 }
 

@@ -14,8 +14,13 @@ logger.info("worker thread started", { tasks: workerTasks().map((task) => task.n
 
 parentPort?.on("message", (message: unknown) => {
   if (message !== "stop") return;
+  logger.info("worker: stopping");
   void worker
     .stop()
     .then(() => rt.database.db.$disconnect())
+    .then(
+      () => logger.info("worker: stopped; database disconnected"),
+      (error) => logger.error("worker: stopping failed", { error: String(error) }),
+    )
     .finally(() => parentPort?.postMessage("stopped"));
 });

@@ -5,11 +5,17 @@
 // HOOKLINE_WORKER=0 turns it off, for deployments that run `npx hookline worker`.
 import { Worker as Thread } from "node:worker_threads";
 
+import { writeGateBuffer } from "~/db/write-gate";
 import { logger } from "~/observability/logger.server";
 import { acceptWorkerMetrics } from "~/observability/metrics.server";
 
 export interface WorkerThread {
-  stop(): Promise<void>;
+  /**
+   * Asks the thread to stop (sends in flight finish and are recorded, unsent claims are
+   * released, its connection closes) and waits for its "stopped" up to `timeoutMs`;
+   * past that the thread is terminated. Resolves true when it stopped in time.
+   */
+  stop(timeoutMs?: number): Promise<boolean>;
 }
 
 const RESTART_DELAY_MS = 2_000;
@@ -21,7 +27,8 @@ export function startWorkerThread(entry = new URL("./worker-thread-entry.mjs", i
   const launch = () => {
     // The thread inherits this process's execArgv, so the TypeScript loader (tsx) and
     // the ~/ paths work there too.
-    const current = new Thread(entry);
+    // The thread's SQLite connection lets this thread's writers go first (app/db/write-gate.ts).
+    const current = new Thread(entry, { workerData: { writeGate: writeGateBuffer() } });
     thread = current;
     current.on("message", (message) => acceptWorkerMetrics(message));
     current.on("error", (error) => logger.error("worker thread failed", { error: error.stack ?? String(error) }));
@@ -34,17 +41,21 @@ export function startWorkerThread(entry = new URL("./worker-thread-entry.mjs", i
   launch();
 
   return {
-    async stop() {
+    async stop(timeoutMs = 30_000) {
       stopping = true;
       const current = thread;
-      if (!current) return;
-      const stopped = new Promise<void>((resolve) => {
-        current.on("message", (message) => message === "stopped" && resolve());
-        current.once("exit", () => resolve());
+      if (!current) return true;
+      const stopped = new Promise<boolean>((resolve) => {
+        current.on("message", (message) => message === "stopped" && resolve(true));
+        current.once("exit", () => resolve(true));
       });
       current.postMessage("stop");
-      await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 8_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const inTime = await Promise.race([stopped, new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)))]);
+      clearTimeout(timer);
+      if (!inTime) logger.warn("worker thread did not stop in time; terminating it", { timeoutMs });
       await current.terminate();
+      return inTime;
     },
   };
 }

@@ -12,6 +12,12 @@ export interface WorkerTask {
   intervalMs: number;
   /** Does one batch; returns true when it found work (it then runs again at once). */
   run(handle: DatabaseHandle): Promise<boolean>;
+  /**
+   * On shutdown, for a task that starts work beyond its run() (dispatch's per-target
+   * pumps): stop that work and resolve once it is finished and recorded. The loops
+   * stop at the same time; the database is disconnected only after both.
+   */
+  stop?(handle: DatabaseHandle): Promise<void>;
 }
 
 export function searchIndexTask(): WorkerTask {
@@ -63,7 +69,14 @@ export function startWorker(handle: DatabaseHandle, tasks: WorkerTask[]): Worker
   return {
     async stop() {
       stopped = true;
-      await Promise.all(loops);
+      const hooks = tasks.map(async (task) => {
+        try {
+          await task.stop?.(handle);
+        } catch (error) {
+          logger.error("worker task failed to stop cleanly", { task: task.name, error: String(error) });
+        }
+      });
+      await Promise.all([...loops, ...hooks]);
     },
     async drain() {
       for (const task of tasks) while (await task.run(handle));

@@ -37,6 +37,7 @@ export async function startTestServer(
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await runtime.ingest.groupCommit?.close();
       await database.drop();
     },
   };

@@ -1,0 +1,191 @@
+// Writes one batch of ingest's deliveries to Postgres in ONE statement: one round trip,
+// one transaction (a single statement commits alone), one multi-row insert per table.
+// The group commit (postgres-group-commit.server.ts) decides when a batch is written.
+//
+// The rules are storeVerified()'s (app/ingest/ingest.server.ts) and the SQLite batch
+// writer's, and the same integration suite runs against both providers:
+// - one event per (source, svix-id): INSERT … ON CONFLICT ("svixId","sourceId") DO
+//   UPDATE, which also holds across instances (a concurrent insert of the same key
+//   waits for the other's commit, then counts itself as a duplicate);
+// - a delivery is a duplicate when the event's first delivery is another one;
+// - "out of order": a stored event of the same resource has a later envelope timestamp,
+//   counting the events earlier in the same batch, as the SQLite writer sees them;
+// - searchIndexed and forwardScanned stay false: the worker indexes and scans (as before).
+//
+// Rows go as one JSON parameter each for deliveries and events (json_to_recordset), and
+// every body in one binary bytea parameter, cut by offset: no per-value placeholders, no
+// hex encoding of bodies (docs/benchmarks.md).
+import type pg from "pg";
+
+import { extractResourceRefs, isKnownEventType } from "~/catalog/event-catalog";
+import { newId } from "~/db/ids";
+import type { BatchResult, DeliveryBase, Operation } from "./delivery";
+import { OUTCOME_STATUS } from "./outcomes";
+
+const BATCH_SQL = `
+WITH event_rows AS (
+  SELECT * FROM json_to_recordset($3::json) AS e(
+    "k" int, "id" text, "sourceId" text, "svixId" text, "type" text, "knownType" boolean, "timestampMs" bigint,
+    "svixTimestamp" bigint, "instanceId" text, "resourceType" text, "resourceId" text, "userId" text,
+    "organizationId" text, "subscriptionId" text, "payerId" text, "firstReceivedAt" timestamp(3),
+    "firstDeliveryId" text, "n" int, "newerInBatch" boolean)
+),
+events AS (
+  INSERT INTO "Event" ("id","sourceId","svixId","type","knownType","timestampMs","svixTimestamp","instanceId",
+    "resourceType","resourceId","userId","organizationId","subscriptionId","payerId","firstReceivedAt",
+    "deliveryCount","outOfOrder","firstDeliveryId")
+  SELECT e."id", e."sourceId", e."svixId", e."type", e."knownType", e."timestampMs", e."svixTimestamp", e."instanceId",
+    e."resourceType", e."resourceId", e."userId", e."organizationId", e."subscriptionId", e."payerId",
+    e."firstReceivedAt", e."n",
+    -- NOTE: Svix delivers in any order; an event is "out of order" when a later state
+    -- of the same resource is already stored.
+    e."newerInBatch" OR (e."resourceType" IS NOT NULL AND e."resourceId" IS NOT NULL AND EXISTS (
+      SELECT 1 FROM "Event" x
+      WHERE x."resourceType" = e."resourceType" AND x."resourceId" = e."resourceId" AND x."timestampMs" > e."timestampMs"
+        AND NOT (x."sourceId" = e."sourceId" AND x."svixId" = e."svixId"))),
+    e."firstDeliveryId"
+  FROM event_rows e
+  -- One order of unique-key locks for every batch, so that two instances inserting the
+  -- same svix-ids do not deadlock.
+  ORDER BY e."svixId", e."sourceId"
+  ON CONFLICT ("svixId","sourceId") DO UPDATE SET "deliveryCount" = "Event"."deliveryCount" + EXCLUDED."deliveryCount"
+  RETURNING "id", "svixId", "sourceId", "firstDeliveryId"
+),
+delivery_rows AS (
+  SELECT * FROM json_to_recordset($1::json) AS d(
+    "k" int, "id" text, "sourceId" text, "sourceSlug" text, "receivedAt" timestamp(3), "remoteAddr" text,
+    "requestId" text, "headers" text, "offset" int, "length" int, "size" int, "truncated" boolean, "svixId" text,
+    "svixTimestamp" text, "outcome" text, "outcomeDetail" text, "status" int)
+),
+deliveries AS (
+  INSERT INTO "Delivery" ("id","sourceId","sourceSlug","receivedAt","remoteAddr","requestId","headers","rawBody","size",
+    "truncated","svixId","svixTimestamp","outcome","outcomeDetail","status","eventId","duplicate")
+  SELECT d."id", d."sourceId", d."sourceSlug", d."receivedAt", d."remoteAddr", d."requestId", d."headers",
+    substring($2::bytea FROM d."offset" + 1 FOR d."length"), d."size", d."truncated", d."svixId", d."svixTimestamp",
+    CASE WHEN ev."id" IS NULL THEN d."outcome" WHEN ev."firstDeliveryId" = d."id" THEN 'verified' ELSE 'duplicate' END,
+    CASE WHEN ev."id" IS NULL OR ev."firstDeliveryId" = d."id" THEN d."outcomeDetail" ELSE 'Already stored as event ' || ev."id" END,
+    CASE WHEN ev."id" IS NULL THEN d."status" WHEN ev."firstDeliveryId" = d."id" THEN ${OUTCOME_STATUS.verified} ELSE ${OUTCOME_STATUS.duplicate} END,
+    ev."id",
+    ev."id" IS NOT NULL AND ev."firstDeliveryId" <> d."id"
+  FROM delivery_rows d
+  LEFT JOIN event_rows e ON e."k" = d."k"
+  LEFT JOIN events ev ON ev."svixId" = e."svixId" AND ev."sourceId" = e."sourceId"
+  RETURNING "id", "outcome", "eventId"
+)
+SELECT "id", "outcome", "eventId" FROM deliveries`;
+
+/** Anything pg.Pool or pg.Client can run a query on. */
+export type Queryable = Pick<pg.Pool, "query">;
+
+interface EventRow {
+  k: number;
+  id: string;
+  sourceId: string;
+  svixId: string;
+  type: string;
+  knownType: boolean;
+  timestampMs: number;
+  svixTimestamp: string;
+  instanceId: string | null;
+  resourceType: string | null;
+  resourceId: string | null;
+  userId: string | null;
+  organizationId: string | null;
+  subscriptionId: string | null;
+  payerId: string | null;
+  firstReceivedAt: string;
+  firstDeliveryId: string;
+  n: number;
+  newerInBatch: boolean;
+}
+
+/**
+ * Stores the batch in one statement and returns each operation's result, in order.
+ * Rejects, with nothing stored, if the statement fails.
+ */
+export async function writeBatch(db: Queryable, operations: Operation[]): Promise<BatchResult[]> {
+  const bodies: Buffer[] = [];
+  let offset = 0;
+  const deliveryRows: Record<string, unknown>[] = [];
+  const eventRows: EventRow[] = [];
+  const eventByKey = new Map<string, EventRow>();
+  // The latest envelope timestamp per resource among the batch's earlier events.
+  const latestInBatch = new Map<string, number>();
+
+  const delivery = (row: DeliveryBase & { sourceId: string | null }, k: number | null, outcome: string | null, detail: string | null, status: number | null) => {
+    const body = Buffer.from(row.rawBody.buffer, row.rawBody.byteOffset, row.rawBody.byteLength);
+    bodies.push(body);
+    deliveryRows.push({
+      k, id: row.id, sourceId: row.sourceId, sourceSlug: row.sourceSlug, receivedAt: row.receivedAt.toISOString(),
+      remoteAddr: row.remoteAddr, requestId: row.requestId, headers: row.headers, offset, length: body.length,
+      size: row.size, truncated: row.truncated, svixId: row.svixId, svixTimestamp: row.svixTimestamp,
+      outcome, outcomeDetail: detail, status,
+    });
+    offset += body.length;
+  };
+
+  for (const operation of operations) {
+    if (operation.kind === "rejected") {
+      const { row } = operation;
+      delivery(row, null, row.outcome, row.outcomeDetail, row.status);
+      continue;
+    }
+    const { input } = operation;
+    const key = `${input.sourceId}\u0000${input.svixId}`;
+    let event = eventByKey.get(key);
+    if (event) {
+      event.n++;
+    } else {
+      const refs = extractResourceRefs(input.type, input.data);
+      let newerInBatch = false;
+      if (refs.resourceType && refs.resourceId) {
+        const resource = `${refs.resourceType}\u0000${refs.resourceId}`;
+        const latest = latestInBatch.get(resource);
+        newerInBatch = latest !== undefined && latest > input.timestampMs;
+        if (latest === undefined || input.timestampMs > latest) latestInBatch.set(resource, input.timestampMs);
+      }
+      event = {
+        k: eventRows.length,
+        id: newId(input.delivery.receivedAt.getTime()),
+        sourceId: input.sourceId,
+        svixId: input.svixId,
+        type: input.type,
+        knownType: isKnownEventType(input.type),
+        timestampMs: input.timestampMs,
+        svixTimestamp: input.svixTimestamp.toString(),
+        instanceId: input.instanceId,
+        resourceType: refs.resourceType,
+        resourceId: refs.resourceId,
+        userId: refs.userId,
+        organizationId: refs.organizationId,
+        subscriptionId: refs.subscriptionId,
+        payerId: refs.payerId,
+        firstReceivedAt: input.delivery.receivedAt.toISOString(),
+        firstDeliveryId: input.delivery.id,
+        n: 1,
+        newerInBatch,
+      };
+      eventByKey.set(key, event);
+      eventRows.push(event);
+    }
+    delivery(input.delivery, event.k, null, input.detail, null);
+  }
+
+  const result = await db.query<{ id: string; outcome: "verified" | "duplicate" | string; eventId: string | null }>({
+    name: "hookline_ingest_batch",
+    text: BATCH_SQL,
+    values: [JSON.stringify(deliveryRows), Buffer.concat(bodies, offset), JSON.stringify(eventRows)],
+  });
+  const stored = new Map(result.rows.map((row) => [row.id, row]));
+  return operations.map((operation) => {
+    if (operation.kind === "rejected") return null;
+    const { input } = operation;
+    const row = stored.get(input.delivery.id);
+    if (!row?.eventId || (row.outcome !== "verified" && row.outcome !== "duplicate")) {
+      throw new Error(`Delivery ${input.delivery.id} was not stored with its event`);
+    }
+    return row.outcome === "duplicate"
+      ? { outcome: "duplicate", eventId: row.eventId, detail: "svix-id already stored" }
+      : { outcome: "verified", eventId: row.eventId, detail: input.detail };
+  });
+}
