@@ -5,6 +5,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { ZodError } from "zod";
 
+import { isDatabaseUnavailable } from "~/db/database-errors";
 import { logger } from "~/observability/logger.server";
 
 export type ApiErrorCode =
@@ -73,8 +74,9 @@ type Handler<Args> = (args: Args) => Promise<Response> | Response;
 
 /**
  * Wraps an API loader or action: thrown Responses (from requireApiToken, apiError...)
- * are answered as JSON, ZodErrors as 400 `invalid_parameter`, anything else as a
- * logged 500 carrying the request id instead of a stack trace.
+ * are answered as JSON, ZodErrors as 400 `invalid_parameter`, a busy or unreachable
+ * database as 503 with Retry-After, anything else as a logged 500 carrying the
+ * request id instead of a stack trace.
  */
 export function withApi<Args extends Pick<LoaderFunctionArgs, "request"> = LoaderFunctionArgs>(handler: Handler<Args>) {
   return async (args: Args): Promise<Response> => {
@@ -85,6 +87,12 @@ export function withApi<Args extends Pick<LoaderFunctionArgs, "request"> = Loade
       if (error instanceof Response) return asJsonError(error);
       if (error instanceof ZodError) return zodErrorResponse(error);
       const requestId = args.request.headers.get("x-request-id");
+      if (isDatabaseUnavailable(error)) {
+        logger.warn("api: database busy or unavailable; answered 503", { path: new URL(args.request.url).pathname, requestId, error: String(error) });
+        const busy = apiError(503, "database_unavailable", "The database is busy or unavailable; retry in a moment.", requestId ? { requestId } : undefined);
+        busy.headers.set("Retry-After", "2");
+        return busy;
+      }
       logger.error("api: unhandled error", { path: new URL(args.request.url).pathname, requestId, error: String(error) });
       return apiError(500, "internal_error", "Something went wrong on the server.", requestId ? { requestId } : undefined);
     }
