@@ -53,7 +53,7 @@ export default defineConfig({
   ],
   webServer: {
     // The production build, as `npm start` serves it, on its own fresh SQLite file.
-    command: `rm -rf ${dataDir} && npm run build --silent && node node_modules/tsx/dist/cli.mjs server.ts`,
+    command: `rm -rf ${dataDir} && node scripts/build.mjs --if-stale --quiet && exec node build/hookline/server.js`,
     url: `${E2E.baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 180_000,
@@ -67,6 +67,8 @@ export default defineConfig({
       CLERK_WEBHOOK_SIGNING_SECRET: E2E.secret,
       HOOKLINE_ADMIN_EMAIL: E2E.admin.email,
       HOOKLINE_ADMIN_PASSWORD: E2E.admin.password,
+      // Issues are evaluated every second instead of every 15 s (e2e/issues.spec.ts).
+      HOOKLINE_ALERT_EVAL_MS: "1000",
     },
   },
 });

@@ -9,9 +9,13 @@ import { env, EnvError } from "~/config/env.server";
 import { logger } from "~/observability/logger.server";
 import { createHttpServer, createRequestListener, type AppOptions } from "~/server/app.server";
 import { runtime } from "~/server/runtime.server";
+import { closeEventStreams } from "~/stream/event-watcher.server";
 import { startWorkerThread, type WorkerThread } from "~/worker/worker-thread.server";
 
-const root = path.dirname(fileURLToPath(import.meta.url));
+// This file runs as TypeScript from the checkout (tsx: `npm run dev`, the tests) or
+// compiled as build/hookline/server.js (`npm start`, scripts/build.mjs).
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = import.meta.url.endsWith(".ts") ? here : path.resolve(here, "../..");
 const dev = process.argv.includes("--dev");
 /** A signal repeated within this is the first one passed on twice, not a second request. */
 const REPEAT_WINDOW_MS = 1_000;
@@ -67,6 +71,9 @@ async function main() {
     }
     closing = true;
     started = Date.now();
+    // Event streams never finish on their own: end them, and clients resume elsewhere
+    // or after the restart with Last-Event-ID.
+    closeEventStreams();
     const timeoutMs = config.HOOKLINE_SHUTDOWN_TIMEOUT_MS;
     logger.info("shutdown: no new connections; finishing requests and sends in flight", { signal, timeoutMs, requests: open.size });
     setTimeout(() => {

@@ -10,9 +10,11 @@ import {
   useRouteError,
 } from "@remix-run/react";
 
+import { openIssueCount } from "~/alerts/issues.server";
 import { getSessionAccount } from "~/auth/session.server";
 import { AppShell } from "~/components/app-shell";
 import { useNonce } from "~/components/nonce";
+import { db } from "~/db/prisma.server";
 import stylesheet from "~/tailwind.css?url";
 
 export const links: LinksFunction = () => [
@@ -22,7 +24,9 @@ export const links: LinksFunction = () => [
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const account = await getSessionAccount(request);
-  return { account: account ? { email: account.email, role: account.role } : null };
+  // The header's count of issues not resolved (one indexed count; issues are few).
+  const openIssues = account ? await openIssueCount(db()) : 0;
+  return { account: account ? { email: account.email, role: account.role } : null, openIssues };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -45,9 +49,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
 }
 
 export default function App() {
-  const { account } = useLoaderData<typeof loader>();
+  const { account, openIssues } = useLoaderData<typeof loader>();
   return (
-    <AppShell account={account}>
+    <AppShell account={account} openIssues={openIssues}>
       <Outlet />
     </AppShell>
   );

@@ -1,7 +1,8 @@
 // Prepares a checkout to run: writes the per-provider Prisma schemas, generates both
 // Prisma clients (offline, JS engine), creates the data directory and applies
-// migrations to DATABASE_URL. `npm install` runs the `generate` step; `npm start`,
-// `npm run dev` and the tests run all of it.
+// migrations to DATABASE_URL. `npm install` and `npm run build` run the `generate`
+// step; `npm run setup` and `npm run dev` run all of it. (`npm start` builds, and the
+// server applies the migrations itself on start.)
 //
 //   node scripts/setup.mjs            generate + migrate
 //   node scripts/setup.mjs generate   generate only
@@ -41,6 +42,6 @@ function generate() {
 
 generate();
 if (step !== "generate") {
-  const tsx = path.join(root, "node_modules/tsx/dist/cli.mjs");
-  run(process.execPath, [tsx, "app/cli/main.ts", "migrate"]);
+  // The compiled CLI when the build is current, else the TypeScript through tsx (bin/hookline.js).
+  run(process.execPath, [path.join(root, "bin/hookline.js"), "migrate"]);
 }

@@ -3,6 +3,7 @@
 import { isKnownEventType } from "~/catalog/event-catalog";
 import { buildSamples, typesForSelector, type ClerkEnvelope } from "~/catalog/samples";
 import { signDelivery } from "~/catalog/sign";
+import { env, EnvError } from "~/config/env.server";
 import { CliError, parseOptions, type Command } from "./command";
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -11,7 +12,11 @@ const MAX_CONCURRENCY = 64;
 interface SendSettings {
   selector: string;
   url: string;
+  /** No --url: the local server from PORT and HOST. */
+  defaultUrl: boolean;
   secret: string;
+  /** Where the secret came from, for the hint when the receiver refuses it. */
+  secretOrigin: "flag" | "environment" | "generated";
   count: number;
   seed: number;
   userId?: string;
@@ -25,8 +30,24 @@ interface DeliveryResult {
 }
 
 const command: Command = {
-  usage:
+  usage: [
     "send <type|all|prefix.*> [--url U] [--secret S] [--count N] [--user ID] [--seed N] [--concurrency N]",
+    "",
+    "Posts realistic, Svix-signed sample events (each a valid instance of Clerk's schema).",
+    "",
+    "  <type|all|prefix.*>  user.created, all (every catalog type), user.* ...",
+    "  --url U              where to post; default http://localhost:$PORT/webhooks/clerk",
+    "                       (PORT default 3000; HOST when it names one address)",
+    "  --secret S           whsec_… to sign with; default the first of CLERK_WEBHOOK_SIGNING_SECRET,",
+    "                       else (outside production) the development secret that `npm start`",
+    "                       generates into data/secrets.json, so `npx hookline send all` just works",
+    "  --count N            events per type (default 1)",
+    "  --user ID            use this user id in user, session and billing samples",
+    "  --seed N             repeat the same samples (default random)",
+    "  --concurrency N      requests in flight (default 1: exact order; at most 64)",
+    "",
+    "Exits 1 when any delivery is refused or fails.",
+  ].join("\n"),
   async run(argv) {
     const settings = readSettings(argv);
     const samples = buildSamples(settings.selector, {
@@ -39,7 +60,11 @@ const command: Command = {
 
     const results = await sendAll(samples, settings);
     console.log(summarize(results, settings));
-    if (results.some((result) => !result.ok)) process.exitCode = 1;
+    if (results.some((result) => !result.ok)) {
+      process.exitCode = 1;
+      const hint = failureHint(results, settings);
+      if (hint) console.error(`hookline: ${hint}`);
+    }
   },
 };
 export default command;
@@ -53,7 +78,7 @@ function readSettings(argv: string[]): SendSettings {
     seed: { type: "string" },
     concurrency: { type: "string" },
   });
-  if (positionals.length !== 1) throw new CliError(`Usage: hookline ${command.usage}`);
+  if (positionals.length !== 1) throw new CliError(`Usage: hookline ${command.usage.split("\n")[0]}`);
   const selector = positionals[0].trim();
   if (typesForSelector(selector).length === 0) {
     throw new CliError(`No catalog event type matches "${selector}". Try "all", "user.*" or a type such as user.created.`);
@@ -63,7 +88,7 @@ function readSettings(argv: string[]): SendSettings {
     console.error(`hookline: note: "${selector}" is not in the catalog; sending a minimal payload.`);
   }
 
-  const url = values.url ?? `http://localhost:${process.env.PORT || 3000}/webhooks/clerk`;
+  const url = values.url ?? localServerUrl();
   let parsedUrl: URL;
   try {
     parsedUrl = new URL(url);
@@ -74,10 +99,13 @@ function readSettings(argv: string[]): SendSettings {
     throw new CliError(`--url must be http or https, not ${parsedUrl.protocol}`);
   }
 
+  const { secret, origin } = readSecret(values.secret);
   return {
     selector,
     url,
-    secret: readSecret(values.secret),
+    defaultUrl: values.url === undefined,
+    secret,
+    secretOrigin: origin,
     count: positiveInteger("--count", values.count, 1),
     seed: values.seed === undefined ? randomSeed() : integer("--seed", values.seed),
     userId: readUserId(values.user),
@@ -85,18 +113,53 @@ function readSettings(argv: string[]): SendSettings {
   };
 }
 
-function readSecret(flag: string | undefined): string {
+/** The server `npm start` runs in this checkout: PORT, and HOST unless it means every interface. */
+function localServerUrl(): string {
+  const host = (process.env.HOST || "").trim();
+  const any = host === "" || host === "0.0.0.0" || host === "::" || host === "[::]";
+  const hostname = any ? "localhost" : host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return `http://${hostname}:${process.env.PORT || 3000}/webhooks/clerk`;
+}
+
+function readSecret(flag: string | undefined): { secret: string; origin: SendSettings["secretOrigin"] } {
   // The environment may list several secrets for rotation; any one of them verifies.
-  const secret = (flag ?? process.env.CLERK_WEBHOOK_SIGNING_SECRET ?? "").split(/[\s,]+/).find(Boolean);
+  let origin: SendSettings["secretOrigin"] = flag !== undefined ? "flag" : "environment";
+  let secret = (flag ?? process.env.CLERK_WEBHOOK_SIGNING_SECRET ?? "").split(/[\s,]+/).find(Boolean);
+  if (!secret && flag === undefined) {
+    secret = generatedSecret() ?? undefined;
+    origin = "generated";
+  }
   if (!secret) {
-    throw new CliError("No signing secret: pass --secret whsec_… or set CLERK_WEBHOOK_SIGNING_SECRET.");
+    throw new CliError(
+      "No signing secret: pass --secret whsec_… or set CLERK_WEBHOOK_SIGNING_SECRET (with NODE_ENV=production none is generated).",
+    );
   }
   try {
     signDelivery(secret, "");
   } catch {
     throw new CliError("The signing secret is not valid: expected whsec_ followed by base64.");
   }
-  return secret;
+  return { secret, origin };
+}
+
+/** The development secret the server accepts when CLERK_WEBHOOK_SIGNING_SECRET is unset (env.server.ts). */
+function generatedSecret(): string | null {
+  try {
+    return env().generatedSigningSecret;
+  } catch (error) {
+    if (error instanceof EnvError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+function failureHint(results: DeliveryResult[], settings: SendSettings): string | null {
+  if (settings.defaultUrl && results.every((result) => result.status === null)) {
+    return `nothing answers at ${settings.url}. Start Hookline in another terminal (npm start), or pass --url; set PORT (and HOST) here as the server has them.`;
+  }
+  if (settings.secretOrigin === "generated" && results.some((result) => result.status === 401)) {
+    return "the server refused the generated development secret (data/secrets.json). Is it running from this checkout, with CLERK_WEBHOOK_SIGNING_SECRET unset and no secret stored for the clerk source in Settings? Otherwise pass --secret.";
+  }
+  return null;
 }
 
 function readUserId(flag: string | undefined): string | undefined {

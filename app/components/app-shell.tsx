@@ -7,14 +7,19 @@ const NAV = [
   { to: "/billing", label: "Billing" },
   { to: "/targets", label: "Targets" },
   { to: "/replays", label: "Replays" },
+  { to: "/listeners", label: "Listeners" },
+  { to: "/issues", label: "Issues" },
   { to: "/settings", label: "Settings" },
 ];
 
 export function AppShell({
   account,
+  openIssues = 0,
   children,
 }: {
   account: { email: string; role: string } | null;
+  /** Issues not resolved (app/alerts), shown on the Issues link. */
+  openIssues?: number;
   children: React.ReactNode;
 }) {
   return (
@@ -37,6 +42,15 @@ export function AppShell({
                   }
                 >
                   {item.label}
+                  {item.to === "/issues" && openIssues > 0 ? (
+                    <span
+                      data-testid="open-issues-count"
+                      aria-label={`${openIssues} open ${openIssues === 1 ? "issue" : "issues"}`}
+                      className="ml-1.5 rounded-full bg-rose-600 px-1.5 py-0.5 text-xs font-semibold text-white"
+                    >
+                      {openIssues}
+                    </span>
+                  ) : null}
                 </NavLink>
               ))}
             </nav>

@@ -47,13 +47,47 @@ export function PayerLine({ timeline }: { timeline: LoadedBillingTimeline }) {
   );
 }
 
+const UNSEEN_NOTE = "No subscription event is stored: the status is inferred from its items.";
+
+function plural(n: number, word: string) {
+  return `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * A subscription page whose subscription has no event of its own: say so once, with
+ * what the page is built from instead, rather than an empty lane, an empty status
+ * table and "Anomalies · 0" each telling part of it.
+ */
+function UnseenSubscription({ timeline }: { timeline: LoadedBillingTimeline }) {
+  if (timeline.subject.kind !== "subscription" || timeline.state.subscriptionSeen) return null;
+  const items = timeline.events.filter((event) => event.resourceType === "subscriptionItem").length;
+  const payments = timeline.events.filter((event) => event.resourceType === "paymentAttempt").length;
+  const other = timeline.events.length - items - payments;
+  const sources = [items ? plural(items, "subscription item event") : null, payments ? plural(payments, "payment attempt event") : null, other ? plural(other, "other event") : null]
+    .filter(Boolean)
+    .join(" and ");
+  return (
+    <div className="rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-950" role="note" data-testid="subscription-unseen">
+      <strong>No event about the subscription itself is stored</strong> (no <code>subscription.*</code> for{" "}
+      <span className="font-mono">{timeline.subject.subscriptionId}</span>). This page is built from {sources || "the events below"} that name it
+      {timeline.state.statusInferred ? ", and its status is inferred from its items" : ""}. Clerk may not have sent it yet, it may be older than the
+      retention period, or it went to another endpoint.
+    </div>
+  );
+}
+
 export function BillingTimelineView({ timeline, now }: { timeline: LoadedBillingTimeline; now: number }) {
   const { state } = timeline;
-  const lanes: StatusLane[] = [...timeline.subscriptionLanes, ...timeline.itemLanes];
+  const unseen = timeline.subject.kind === "subscription" && !state.subscriptionSeen;
+  // The notice above says it once; an empty "never seen" lane would say it again.
+  const drawn = unseen ? { ...timeline, subscriptionLanes: timeline.subscriptionLanes.filter((lane) => lane.periods.length > 0) } : timeline;
+  const lanes: StatusLane[] = [...drawn.subscriptionLanes, ...drawn.itemLanes];
+  const anyPeriod = lanes.some((lane) => lane.periods.length > 0);
   return (
     <div className="space-y-4">
+      <UnseenSubscription timeline={timeline} />
       <Card title="Timeline" id="billing-timeline" testId="billing-timeline">
-        <BillingTimelineChart timeline={timeline} now={now} />
+        <BillingTimelineChart timeline={drawn} now={now} />
         {timeline.truncated ? <p className="mt-2 text-xs text-amber-800">Only the oldest 5,000 events are drawn.</p> : null}
       </Card>
 
@@ -99,12 +133,16 @@ export function BillingTimelineView({ timeline, now }: { timeline: LoadedBilling
           <div className="mt-3 border-t border-slate-100 pt-2">
             <Freshness asOf={state.asOf} label="As of the latest event," />
           </div>
-          <InferredNotes notes={state.inferred} />
+          <InferredNotes notes={unseen ? state.inferred.filter((note) => note !== UNSEEN_NOTE) : state.inferred} />
         </Card>
 
         <Card title={`Anomalies · ${timeline.anomalies.length}`} id="anomalies" testId="anomalies">
           {timeline.anomalies.length === 0 ? (
-            <p className="text-sm text-slate-600">Nothing to look at: no unpaid past due, no item without its subscription, nothing arrived out of order.</p>
+            <p className="text-sm text-slate-600">
+              {unseen
+                ? "Nothing else to look at in what is stored: no unpaid past due, no active item, nothing arrived out of order."
+                : "Nothing to look at: no unpaid past due, no item without its subscription, nothing arrived out of order."}
+            </p>
           ) : (
             <ul className="space-y-2">
               {timeline.anomalies.map((anomaly) => (
@@ -130,6 +168,7 @@ export function BillingTimelineView({ timeline, now }: { timeline: LoadedBilling
       </div>
 
       <div className="grid gap-4 lg:grid-cols-2">
+        {anyPeriod ? (
         <Card title="Status periods" id="periods">
           <table className="min-w-full text-sm">
             <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
@@ -160,6 +199,7 @@ export function BillingTimelineView({ timeline, now }: { timeline: LoadedBilling
             </tbody>
           </table>
         </Card>
+        ) : null}
 
         <Card title={`Payment attempts · ${timeline.attempts.length}`} id="payments" testId="payments">
           {timeline.attempts.length === 0 ? (

@@ -52,6 +52,25 @@ export function StatusBadge({ status, inferred }: { status: string | null; infer
 }
 
 /** Marks a value Hookline worked out rather than read from an event. */
+/**
+ * An email address that wraps only after the `@` and before a `.` (a narrow column
+ * breaks `jane.mensah@acme-co.example` as `jane` / `.mensah@` / `acme-co` / `.example`,
+ * never mid-word nor at a hyphen). Rendered as text: addresses come from payloads.
+ */
+export function EmailText({ value, className }: { value: string; className?: string }) {
+  const parts = value.split(/(?<=@)|(?=\.)/);
+  return (
+    <span className={className} data-email="">
+      {parts.map((part, i) => (
+        <span key={i} className="whitespace-nowrap">
+          {i > 0 ? <wbr /> : null}
+          {part}
+        </span>
+      ))}
+    </span>
+  );
+}
+
 export function Inferred({ why }: { why: string }) {
   return (
     <span title={why} className="ml-1 inline-flex cursor-help items-center rounded bg-amber-50 px-1.5 py-0.5 text-[11px] font-medium text-amber-800 ring-1 ring-inset ring-amber-600/20">
@@ -260,7 +279,9 @@ function TimelineRow({ entry }: { entry: TimelineEntry }) {
             </span>
           ) : null}
         </div>
-        <p className="mt-0.5 break-words text-slate-800">{entry.summary}</p>
+        <p className="mt-0.5 break-words text-slate-800">
+          <TextWithEmails text={entry.summary} />
+        </p>
         {entry.changes?.length ? (
           <ul className="mt-1 space-y-0.5 text-xs text-slate-600">
             {entry.changes.map((change) => (
@@ -275,12 +296,40 @@ function TimelineRow({ entry }: { entry: TimelineEntry }) {
   );
 }
 
+const EMAIL_IN_TEXT = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[A-Za-z]{2,}/g;
+
+/** Text whose email addresses wrap at `@` and `.` only (see EmailText). */
+export function TextWithEmails({ text }: { text: string }) {
+  const parts: React.ReactNode[] = [];
+  let last = 0;
+  for (const match of text.matchAll(EMAIL_IN_TEXT)) {
+    if (match.index > last) parts.push(text.slice(last, match.index));
+    parts.push(<EmailText key={match.index} value={match[0]} />);
+    last = match.index + match[0].length;
+  }
+  if (parts.length === 0) return <>{text}</>;
+  if (last < text.length) parts.push(text.slice(last));
+  return <>{parts}</>;
+}
+
 export function Before({ value }: { value: string | null }) {
-  return value === null ? <span className="italic text-slate-400">none</span> : <del className="break-words text-rose-700 decoration-rose-300">{value}</del>;
+  return value === null ? (
+    <span className="italic text-slate-600">none</span>
+  ) : (
+    <del className="break-words text-rose-700 decoration-rose-300">
+      <TextWithEmails text={value} />
+    </del>
+  );
 }
 
 export function After({ value }: { value: string | null }) {
-  return value === null ? <span className="italic text-slate-400">none</span> : <ins className="break-words text-emerald-800 no-underline">{value}</ins>;
+  return value === null ? (
+    <span className="italic text-slate-600">none</span>
+  ) : (
+    <ins className="break-words text-emerald-800 no-underline">
+      <TextWithEmails text={value} />
+    </ins>
+  );
 }
 
 export function Pagination({ nextCursor, firstPage }: { nextCursor: string | null; firstPage: boolean }) {

@@ -6,6 +6,7 @@ import { z } from "zod";
 
 import { DEFAULT_DATABASE_URL } from "~/db/database-url";
 import { parseTrustProxy } from "~/server/client-address.server";
+import { malformedSecrets, newSigningSecret, SIGNING_SECRET_HINT } from "~/sources/secret-format";
 
 const positiveInt = (fallback: number) =>
   z.coerce.number().int().positive().default(fallback);
@@ -13,7 +14,20 @@ const positiveInt = (fallback: number) =>
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
-  CLERK_WEBHOOK_SIGNING_SECRET: z.string().optional(),
+  CLERK_WEBHOOK_SIGNING_SECRET: z.string().optional().superRefine((value, ctx) => {
+    // A placeholder such as the README's `whsec_...` would otherwise be accepted and every
+    // delivery answered 401: refuse what Settings refuses, before the server starts.
+    const bad = malformedSecrets(value);
+    if (bad.length) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message:
+          `${bad.map((secret) => JSON.stringify(secret)).join(", ")} ${bad.length === 1 ? "is not a signing secret" : "are not signing secrets"}. ` +
+          `${SIGNING_SECRET_HINT} Separate several with a space or a comma. ` +
+          "Outside production, leave it unset to use a generated one (kept in HOOKLINE_DATA_DIR/secrets.json).",
+      });
+    }
+  }),
   PORT: positiveInt(3000),
   HOST: z.string().default("0.0.0.0"),
   SESSION_SECRET: z.string().min(16).optional(),
@@ -38,6 +52,14 @@ const EnvSchema = z.object({
   /** Requests per second each API token may make, and the burst it may save up. */
   HOOKLINE_API_RATE_PER_SECOND: positiveInt(100),
   HOOKLINE_API_BURST: positiveInt(200),
+  /** Issues (app/alerts): how often conditions are evaluated, and how long one must stay clear before its issue resolves. */
+  HOOKLINE_ALERT_EVAL_MS: positiveInt(15_000),
+  HOOKLINE_ALERT_RESOLVE_AFTER_MS: positiveInt(600_000),
+  /** E-mail notifications: `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…`, and the sender. */
+  HOOKLINE_SMTP_URL: z.string().url().optional(),
+  HOOKLINE_MAIL_FROM: z.string().optional(),
+  /** The address people open Hookline at, for links in notifications (default http://localhost:PORT). */
+  HOOKLINE_PUBLIC_URL: z.string().url().optional(),
   /** On SIGTERM: how long requests and sends in flight may take before the process exits anyway. */
   HOOKLINE_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
 });
@@ -45,6 +67,13 @@ const EnvSchema = z.object({
 export type Env = z.infer<typeof EnvSchema> & {
   SESSION_SECRET: string;
   HOOKLINE_ENCRYPTION_KEY: string;
+  /**
+   * In development (NODE_ENV unset or `development`) with CLERK_WEBHOOK_SIGNING_SECRET
+   * unset: a signing secret generated once into the data directory, which the default
+   * source accepts (when it has no stored secrets) and `hookline send` signs with, so
+   * the sample path works with no flags. Null otherwise.
+   */
+  generatedSigningSecret: string | null;
 };
 
 export class EnvError extends Error {}
@@ -60,7 +89,10 @@ export function env(): Env {
     throw new EnvError(`Invalid environment:\n${problems.join("\n")}`);
   }
   const value = parsed.data;
-  const generated = value.NODE_ENV === "production" ? null : developmentSecrets(value.HOOKLINE_DATA_DIR);
+  const generated =
+    value.NODE_ENV === "production"
+      ? null
+      : developmentSecrets(value.HOOKLINE_DATA_DIR, { signingSecret: value.NODE_ENV === "development" && !value.CLERK_WEBHOOK_SIGNING_SECRET });
   const sessionSecret = value.SESSION_SECRET ?? generated?.sessionSecret;
   const encryptionKey = value.HOOKLINE_ENCRYPTION_KEY ?? generated?.encryptionKey;
   const missing = [
@@ -70,7 +102,12 @@ export function env(): Env {
   if (missing.length) {
     throw new EnvError(`${missing.join(" and ")} must be set when NODE_ENV=production.`);
   }
-  cached = { ...value, SESSION_SECRET: sessionSecret!, HOOKLINE_ENCRYPTION_KEY: encryptionKey! };
+  cached = {
+    ...value,
+    SESSION_SECRET: sessionSecret!,
+    HOOKLINE_ENCRYPTION_KEY: encryptionKey!,
+    generatedSigningSecret: generated?.signingSecret ?? null,
+  };
   return cached;
 }
 
@@ -83,26 +120,47 @@ function stripEmpty(source: NodeJS.ProcessEnv) {
   return Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
 }
 
+interface DevelopmentSecrets {
+  sessionSecret: string;
+  encryptionKey: string;
+  /** The default source's signing secret (`whsec_…`), added on first need. */
+  signingSecret?: string;
+}
+
 /**
  * Outside production, secrets the operator did not set are generated once and kept in
- * the data directory (mode 0600), so sessions and stored secrets survive restarts.
+ * the data directory (mode 0600), so sessions and stored secrets survive restarts. The
+ * webhook signing secret is added to the same file the first time development needs it
+ * (a file written before it existed gains it then).
  */
-function developmentSecrets(dataDir: string) {
+function developmentSecrets(dataDir: string, want: { signingSecret: boolean }): DevelopmentSecrets {
   const file = path.resolve(dataDir, "secrets.json");
+  let secrets: DevelopmentSecrets;
   try {
-    return JSON.parse(fs.readFileSync(file, "utf8")) as { sessionSecret: string; encryptionKey: string };
+    secrets = JSON.parse(fs.readFileSync(file, "utf8")) as DevelopmentSecrets;
   } catch {
-    const secrets = {
+    const fresh: DevelopmentSecrets = {
       sessionSecret: crypto.randomBytes(32).toString("base64url"),
       encryptionKey: crypto.randomBytes(32).toString("base64url"),
+      ...(want.signingSecret ? { signingSecret: newSigningSecret(crypto.randomBytes) } : {}),
     };
     fs.mkdirSync(path.dirname(file), { recursive: true });
     try {
-      fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: "wx" });
-      return secrets;
+      fs.writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600, flag: "wx" });
+      return fresh;
     } catch {
       // Another process wrote it first; use theirs.
-      return JSON.parse(fs.readFileSync(file, "utf8")) as typeof secrets;
+      secrets = JSON.parse(fs.readFileSync(file, "utf8")) as DevelopmentSecrets;
     }
   }
+  if (want.signingSecret && !secrets.signingSecret) {
+    // Written beside and renamed over, so a reader never sees half a file. (Two first
+    // starts at the same instant could each add one; the file keeps the last, and every
+    // later start reads that.)
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, JSON.stringify({ ...secrets, signingSecret: newSigningSecret(crypto.randomBytes) }, null, 2), { mode: 0o600 });
+    fs.renameSync(temporary, file);
+    secrets = JSON.parse(fs.readFileSync(file, "utf8")) as DevelopmentSecrets;
+  }
+  return secrets;
 }

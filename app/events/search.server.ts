@@ -20,6 +20,22 @@ export function searchCondition(provider: DatabaseHandle["provider"], q: string)
 }
 
 /**
+ * SQL condition on `e`: its payload has every one of `words` (letters and digits only,
+ * as both indexes split text), the last one as a prefix ("jan" finds Jane). For names
+ * and usernames, whose parts are separate fields in no fixed order.
+ */
+export function allWordsCondition(provider: DatabaseHandle["provider"], words: readonly string[]): Prisma.Sql {
+  const clean = words.map((word) => word.replace(/[^\p{L}\p{N}]/gu, "")).filter(Boolean);
+  if (clean.length === 0) return Prisma.sql`1 = 0`;
+  if (provider === "postgres") {
+    const query = clean.map((word, i) => `'${word}'${i === clean.length - 1 ? ":*" : ""}`).join(" & ");
+    return Prisma.sql`e."id" IN (SELECT s."eventId" FROM "EventSearch" s WHERE s."document" @@ to_tsquery('simple', ${query}))`;
+  }
+  const match = clean.map((word, i) => `"${word}"${i === clean.length - 1 ? "*" : ""}`).join(" ");
+  return Prisma.sql`e."id" IN (SELECT k."eventId" FROM "EventSearchKey" k WHERE k."rowid" IN (SELECT "rowid" FROM "EventSearch" WHERE "EventSearch" MATCH ${match}))`;
+}
+
+/**
  * Indexes up to `limit` events not yet in the index; returns how many it indexed.
  * The text is every string and number value of the payload, no keys, and nothing that
  * is masked for viewers (payloadSearchText, withoutMaskedValues). SQLite: the text is

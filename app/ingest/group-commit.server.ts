@@ -121,3 +121,4 @@ export class GroupCommit {
 function bodyBytes(operation: Operation): number {
   return operation.kind === "rejected" ? operation.row.rawBody.byteLength : operation.input.delivery.rawBody.byteLength;
 }
+

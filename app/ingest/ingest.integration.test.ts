@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, PROVIDERS, type TestDatabase } from "../../tests/support/database";
 import { startTestServer, type TestServer } from "../../tests/support/server";
 import { envelope, newMsgId, newSecret, signedHeaders } from "../../tests/support/svix";
+import { buildSamples } from "~/catalog/samples";
 import { parseEventListQuery } from "~/events/event-filter";
 import { listEvents } from "~/events/event-query.server";
+import { typeHasSecrets } from "~/events/redaction";
 import { indexPendingEvents } from "~/events/search.server";
 import { createDatabase } from "~/db/prisma.server";
 import { newId } from "~/db/ids";
@@ -228,18 +230,14 @@ describe.each(PROVIDERS)("ingest over HTTP (%s)", (provider) => {
     expect(event.knownType).toBe(false);
   });
 
-  it("makes a verified event searchable by its payload text (SQLite: in the transaction that stores it)", async () => {
+  it("makes a verified event searchable by its payload text in the transaction that stores it", async () => {
     const body = userEvent("user.created", "user_findme", Date.now(), { last_name: "Quillfeather" });
     const { json } = await post(server, "/webhooks/clerk", body, signedHeaders(SECRET, body));
     const handle = server.runtime.database;
-    if (provider === "sqlite") {
-      // No worker runs in this server: ingest indexed it and, with no auto-forward
-      // target, stored it as already scanned.
-      const event = await db().event.findUniqueOrThrow({ where: { id: json.eventId as string } });
-      expect(event).toMatchObject({ searchIndexed: true, forwardScanned: true });
-    } else {
-      expect(await indexPendingEvents(handle)).toBeGreaterThan(0);
-    }
+    // No worker runs in this server: ingest indexed it. With no auto-forward target,
+    // SQLite stores it as already scanned; on Postgres the worker scans it.
+    const event = await db().event.findUniqueOrThrow({ where: { id: json.eventId as string } });
+    expect(event).toMatchObject({ searchIndexed: true, forwardScanned: provider === "sqlite" });
     const found = await listEvents(handle, parseQuery("q=Quillfeather"));
     expect(found.events.map((e) => e.id)).toEqual([json.eventId]);
   });
@@ -368,6 +366,36 @@ describe("ingest on one Postgres from two server instances", () => {
     } finally {
       await groupCommit.close();
     }
+  });
+
+  it("indexes each type's payload text at ingest exactly as the worker's indexer does", async () => {
+    const envelopes = buildSamples("all", { count: 1, seed: 7 });
+    const stored = await Promise.all(
+      envelopes.map(async (envelope) => {
+        const body = JSON.stringify(envelope);
+        const { json } = await post(instances[0]!, "/webhooks/clerk", body, signedHeaders(SECRET, body));
+        return { type: (envelope as { type: string }).type, eventId: json.eventId as string };
+      }),
+    );
+    const ids = stored.map((s) => s.eventId);
+    const documents = async () =>
+      Object.fromEntries(
+        (
+          await database.db.$queryRawUnsafe<{ eventId: string; document: string }[]>(
+            `SELECT "eventId", "document"::text AS "document" FROM "EventSearch" WHERE "eventId" = ANY($1::text[])`,
+            ids,
+          )
+        ).map((row) => [row.eventId, row.document]),
+      );
+    const atIngest = await documents();
+    // Types with masked values are left to the worker; every other one is indexed already.
+    for (const { type, eventId } of stored) expect(eventId in atIngest, type).toBe(!typeHasSecrets(type));
+    await database.db.$executeRawUnsafe(`DELETE FROM "EventSearch" WHERE "eventId" = ANY($1::text[])`, ids);
+    await database.db.event.updateMany({ where: { id: { in: ids } }, data: { searchIndexed: false } });
+    while ((await indexPendingEvents(database)) > 0);
+    const byWorker = await documents();
+    expect(Object.keys(byWorker)).toHaveLength(ids.length);
+    for (const [eventId, document] of Object.entries(atIngest)) expect(document).toBe(byWorker[eventId]);
   });
 
   it("stores a batch's good deliveries when one of its rows cannot be stored", async () => {

@@ -10,7 +10,12 @@
 // - a delivery is a duplicate when the event's first delivery is another one;
 // - "out of order": a stored event of the same resource has a later envelope timestamp,
 //   counting the events earlier in the same batch, as the SQLite writer sees them;
-// - searchIndexed and forwardScanned stay false: the worker indexes and scans (as before).
+// - a new event's payload text is indexed for search in the same statement (as SQLite
+//   ingest does), except for the types with masked values, which the worker indexes;
+// - forwardScanned stays false: the worker scans for auto-forward (as before). SQLite
+//   ingest marks events scanned while no target auto-forwards, which is safe there
+//   because its writers are serialized; on Postgres a target switched on while a batch
+//   commits could miss it (reopenForwardScan would need to take a lock ingest also takes).
 //
 // Rows go as one JSON parameter each for deliveries and events (json_to_recordset), and
 // every body in one binary bytea parameter, cut by offset: no per-value placeholders, no
@@ -19,6 +24,7 @@ import type pg from "pg";
 
 import { extractResourceRefs, isKnownEventType } from "~/catalog/event-catalog";
 import { newId } from "~/db/ids";
+import { typeHasSecrets } from "~/events/redaction";
 import type { BatchResult, DeliveryBase, Operation } from "./delivery";
 import { OUTCOME_STATUS } from "./outcomes";
 
@@ -28,12 +34,12 @@ WITH event_rows AS (
     "k" int, "id" text, "sourceId" text, "svixId" text, "type" text, "knownType" boolean, "timestampMs" bigint,
     "svixTimestamp" bigint, "instanceId" text, "resourceType" text, "resourceId" text, "userId" text,
     "organizationId" text, "subscriptionId" text, "payerId" text, "firstReceivedAt" timestamp(3),
-    "firstDeliveryId" text, "n" int, "newerInBatch" boolean)
+    "firstDeliveryId" text, "n" int, "newerInBatch" boolean, "indexHere" boolean)
 ),
 events AS (
   INSERT INTO "Event" ("id","sourceId","svixId","type","knownType","timestampMs","svixTimestamp","instanceId",
     "resourceType","resourceId","userId","organizationId","subscriptionId","payerId","firstReceivedAt",
-    "deliveryCount","outOfOrder","firstDeliveryId")
+    "deliveryCount","outOfOrder","firstDeliveryId","searchIndexed")
   SELECT e."id", e."sourceId", e."svixId", e."type", e."knownType", e."timestampMs", e."svixTimestamp", e."instanceId",
     e."resourceType", e."resourceId", e."userId", e."organizationId", e."subscriptionId", e."payerId",
     e."firstReceivedAt", e."n",
@@ -43,7 +49,7 @@ events AS (
       SELECT 1 FROM "Event" x
       WHERE x."resourceType" = e."resourceType" AND x."resourceId" = e."resourceId" AND x."timestampMs" > e."timestampMs"
         AND NOT (x."sourceId" = e."sourceId" AND x."svixId" = e."svixId"))),
-    e."firstDeliveryId"
+    e."firstDeliveryId", e."indexHere"
   FROM event_rows e
   -- One order of unique-key locks for every batch, so that two instances inserting the
   -- same svix-ids do not deadlock.
@@ -71,6 +77,19 @@ deliveries AS (
   LEFT JOIN event_rows e ON e."k" = d."k"
   LEFT JOIN events ev ON ev."svixId" = e."svixId" AND ev."sourceId" = e."sourceId"
   RETURNING "id", "outcome", "eventId"
+),
+-- A new event's payload text goes into the full-text index in the same statement, as
+-- the worker's indexer would put it there (indexPendingPostgres in
+-- app/events/search.server.ts, the same expression), so the worker neither reads the
+-- body back nor rewrites the event row. Types with masked values are left to the worker.
+search AS (
+  INSERT INTO "EventSearch" ("eventId", "document")
+  SELECT ev."id", jsonb_to_tsvector('simple', convert_from(substring($2::bytea FROM d."offset" + 1 FOR d."length"), 'UTF8')::jsonb, '["string", "numeric"]')
+  FROM events ev
+  JOIN event_rows e ON e."svixId" = ev."svixId" AND e."sourceId" = ev."sourceId"
+  JOIN delivery_rows d ON d."id" = e."firstDeliveryId"
+  WHERE e."indexHere" AND ev."firstDeliveryId" = e."firstDeliveryId"
+  ON CONFLICT ("eventId") DO NOTHING
 )
 SELECT "id", "outcome", "eventId" FROM deliveries`;
 
@@ -97,6 +116,20 @@ interface EventRow {
   firstDeliveryId: string;
   n: number;
   newerInBatch: boolean;
+  /** Index the payload text here (searchIndexed = true), or leave it to the worker. */
+  indexHere: boolean;
+}
+
+const NUL_ESCAPE = Buffer.from("\\u0000");
+
+/**
+ * Whether ingest indexes the event's text itself. Not for the types whose masked values
+ * must stay out of the index (the worker builds their document without them), nor for
+ * a body with an escaped NUL, which JSON allows and Postgres' jsonb refuses (the worker
+ * meets it on its own, away from the deliveries being answered).
+ */
+function indexAtIngest(type: string, body: Uint8Array): boolean {
+  return !typeHasSecrets(type) && Buffer.from(body.buffer, body.byteOffset, body.byteLength).indexOf(NUL_ESCAPE) === -1;
 }
 
 /**
@@ -164,6 +197,7 @@ export async function writeBatch(db: Queryable, operations: Operation[]): Promis
         firstDeliveryId: input.delivery.id,
         n: 1,
         newerInBatch,
+        indexHere: indexAtIngest(input.type, input.delivery.rawBody),
       };
       eventByKey.set(key, event);
       eventRows.push(event);

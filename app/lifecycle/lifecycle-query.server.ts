@@ -10,6 +10,7 @@ import { Prisma } from "~/generated/sqlite/client";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { toApiEvent, type EventRow } from "~/events/event-query.server";
 import { loadEventPayloads, rawBodyAsText } from "~/events/event-payload.server";
+import { searchCondition } from "~/events/search.server";
 import { logger } from "~/observability/logger.server";
 import { asObject, type EventWithData, type Json, type LifecycleEvent } from "./lifecycle-event";
 import { queryRows } from "./lifecycle-sql.server";
@@ -21,6 +22,11 @@ export interface TimelineScope {
   column: ScopeColumn;
   /** One id, or several (e.g. the subscriptions on one page of the billing list). */
   id: string | readonly string[];
+  /**
+   * Events that belong to the scope although the column does not name it: the
+   * `organization.created` events whose `created_by` is the user (see eventsCreatedBy).
+   */
+  alsoEventIds?: readonly string[];
 }
 
 const SCOPE_COLUMNS: Record<ScopeColumn, Prisma.Sql> = {
@@ -31,8 +37,14 @@ const SCOPE_COLUMNS: Record<ScopeColumn, Prisma.Sql> = {
 };
 
 function scopeCondition(scope: TimelineScope): Prisma.Sql {
-  if (typeof scope.id === "string") return Prisma.sql`${SCOPE_COLUMNS[scope.column]} = ${scope.id}`;
-  return scope.id.length ? Prisma.sql`${SCOPE_COLUMNS[scope.column]} IN (${Prisma.join([...scope.id])})` : Prisma.sql`1 = 0`;
+  const column =
+    typeof scope.id === "string"
+      ? Prisma.sql`${SCOPE_COLUMNS[scope.column]} = ${scope.id}`
+      : scope.id.length
+        ? Prisma.sql`${SCOPE_COLUMNS[scope.column]} IN (${Prisma.join([...scope.id])})`
+        : Prisma.sql`1 = 0`;
+  if (!scope.alsoEventIds?.length) return column;
+  return Prisma.sql`(${column} OR e."id" IN (${Prisma.join([...scope.alsoEventIds])}))`;
 }
 
 // The event list's columns. The source slug is a scalar subquery, not a JOIN: with a
@@ -71,6 +83,22 @@ export interface TimelinePageOptions {
   dir: "asc" | "desc";
   limit: number;
   cursor?: string;
+  /** Text in the payload (full-text index, as the event list's `q`) or the start of the type. */
+  q?: string;
+  /** A UTC day, YYYY-MM-DD: the page starts there (at its end when newest first). */
+  at?: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function textCondition(handle: DatabaseHandle, q: string): Prisma.Sql {
+  return Prisma.sql`(${searchCondition(handle.provider, q)} OR e."type" LIKE ${`${q.replace(/[%_\\]/g, "")}%`})`;
+}
+
+/** The jump-to-date bound: everything up to the end of the day (newest first), or from its start. */
+function dayCondition(at: string, descending: boolean): Prisma.Sql {
+  const start = BigInt(Date.parse(`${at}T00:00:00Z`));
+  return descending ? Prisma.sql`e."timestampMs" < ${start + BigInt(DAY_MS)}` : Prisma.sql`e."timestampMs" >= ${start}`;
 }
 
 // A cursor is the sort key of the last row shown: [sort, timestampMs, svixTimestamp, receivedMs, id].
@@ -151,6 +179,9 @@ export async function listTimelinePage(
   const descending = options.dir === "desc";
   const conditions = [scopeCondition(scope), ...resourceTypeConditions(options)];
   if (options.cursor) conditions.push(afterCursor(decodeCursor(options.cursor, options.sort), descending));
+  if (options.q) conditions.push(textCondition(handle, options.q));
+  // The day is in envelope time; in arrival order it bounds the same column (close enough to find one's place).
+  if (options.at) conditions.push(dayCondition(options.at, descending));
   const order =
     options.sort === "received" ? (descending ? RECEIVED_DESC : RECEIVED_ASC) : descending ? ORDER_DESC : ORDER_ASC;
   const rows = await eventRows(
@@ -306,6 +337,24 @@ export async function resourceEventRows(
   );
 }
 
+/**
+ * Events of these types whose payload names `userId` as `created_by` (an organization
+ * the user created), newest first. The id is looked up in the full-text index, which
+ * holds every id string of a payload, then confirmed in the payload itself; the index is
+ * filled about a second after an event arrives.
+ */
+export async function eventsCreatedBy(handle: DatabaseHandle, userId: string, types: readonly string[], limit = 200): Promise<EventRow[]> {
+  const rows = await eventRows(
+    handle,
+    Prisma.sql`SELECT ${COLUMNS} FROM "Event" e
+      WHERE e."type" IN (${Prisma.join([...types])}) AND ${searchCondition(handle.provider, userId)}
+      ORDER BY ${ORDER_DESC} LIMIT ${limit}`,
+  );
+  if (rows.length === 0) return rows;
+  const data = await loadEventData(handle, rows);
+  return rows.filter((row) => data.get(row.id)?.created_by === userId);
+}
+
 /** The `*.deleted` events of these resources (tombstones carry only the id, so no scope column). */
 export async function deletionRows(handle: DatabaseHandle, resourceIds: readonly string[]): Promise<EventRow[]> {
   const ids = [...new Set(resourceIds)];
@@ -324,11 +373,12 @@ export async function deletionRows(handle: DatabaseHandle, resourceIds: readonly
   return rows;
 }
 
-/** How many events the scope has per resource type (for the category filter's counts). */
-export async function countByResourceType(handle: DatabaseHandle, scope: TimelineScope): Promise<Map<string | null, number>> {
+/** How many events the scope has per resource type (for the category filter's counts); with `q`, those that match it. */
+export async function countByResourceType(handle: DatabaseHandle, scope: TimelineScope, options: { q?: string } = {}): Promise<Map<string | null, number>> {
+  const conditions = [scopeCondition(scope), ...(options.q ? [textCondition(handle, options.q)] : [])];
   const rows = await queryRows<{ resourceType: string | null; count: bigint | number }>(
     handle,
-    Prisma.sql`SELECT e."resourceType" AS "resourceType", COUNT(*) AS "count" FROM "Event" e WHERE ${scopeCondition(scope)} GROUP BY e."resourceType"`,
+    Prisma.sql`SELECT e."resourceType" AS "resourceType", COUNT(*) AS "count" FROM "Event" e WHERE ${Prisma.join(conditions, " AND ")} GROUP BY e."resourceType"`,
   );
   return new Map(rows.map((row) => [row.resourceType, Number(row.count)]));
 }

@@ -11,6 +11,8 @@ export interface TimelineEntry extends LifecycleEvent {
   summary: string;
   /** Set when a `*.deleted` of this resource, or of the page's subject, came earlier in envelope order. */
   afterDeletion: (EventRef & { resourceId: string | null }) | null;
+  /** An `organization.created` on a user's timeline: the user created it (`created_by`). */
+  createdBySubject?: boolean;
   /** For `user.updated`: the tracked fields it changed (see userFieldHistory). */
   changes?: { label: string; before: string | null; after: string | null }[];
 }

@@ -10,6 +10,7 @@ import type { Json } from "./lifecycle-event";
 import {
   countByResourceType,
   deletionRows,
+  eventsCreatedBy,
   latestPerResourceRecent,
   listTimelinePage,
   loadEventData,
@@ -60,8 +61,16 @@ export interface TimelinePage {
   total: number;
 }
 
+export interface CreatedOrganization {
+  organizationId: string;
+  name: string | null;
+  event: EventRef;
+}
+
 export interface UserLifecycle {
   userId: string;
+  /** Organizations whose `organization.created` names this user as `created_by`; they are in the timeline too. */
+  createdOrganizations: CreatedOrganization[];
   state: UserLifecycleState;
   fieldHistory: { changes: FieldChange[]; truncated: boolean; eventsRead: number };
   timeline: TimelinePage;
@@ -93,15 +102,19 @@ export async function loadUserLifecycle(
 ): Promise<UserLifecycle> {
   const now = options.now ?? Date.now();
   const scope: TimelineScope = { column: "userId", id: userId };
+  // NOTE: `created_by` is not the subject of organization.created (the event's userId is
+  // empty), so these join the user's timeline by id.
+  const createdRows = await eventsCreatedBy(handle, userId, ["organization.created"]);
+  const timelineScope: TimelineScope = { ...scope, alsoEventIds: createdRows.map((row) => row.id) };
   const [page, userRows, held, recentSessions, byType] = await Promise.all([
-    listTimelinePage(handle, scope, { ...categoryFilter(USER_CATEGORIES, query.category), ...query }),
+    listTimelinePage(handle, timelineScope, { ...categoryFilter(USER_CATEGORIES, query.category), ...query }),
     resourceEventRows(handle, "user", userId, { limit: USER_HISTORY_LIMIT + 1 }),
     // Memberships and subscriptions are few: every one of them, exactly.
     latestPerResourceRecent(handle, scope, ["organizationMembership", "subscription"], { limit: RELATED_LIMIT }),
     // A user may have thousands of sessions, nearly all long closed: an open one has an
     // event among the latest SESSION_WINDOW session events.
     latestPerResourceRecent(handle, scope, ["session"], { limit: SESSION_WINDOW, excludeLatestTypes: TERMINAL_SESSION_TYPES }),
-    countByResourceType(handle, scope),
+    countByResourceType(handle, timelineScope, { q: query.q }),
   ]);
   const historyRows = userRows.slice(0, USER_HISTORY_LIMIT);
   const memberships = held.filter((r) => r.row.resourceType === "organizationMembership");
@@ -117,6 +130,7 @@ export async function loadUserLifecycle(
   const cache = new Map<string, Json | null>();
   const needsPayload: EventRow[] = [
     ...page.rows,
+    ...createdRows,
     ...historyRows.filter((row) => row.type !== "user.deleted"),
     ...related.map((r) => r.row).filter((row) => row.resourceType !== "subscription" || /\.(created|updated)$/.test(row.type)),
   ];
@@ -137,8 +151,15 @@ export async function loadUserLifecycle(
   const deletedOrganizations = new Set(deletions.filter((d) => d.type === "organization.deleted").map((d) => d.resourceId));
 
   const { counts, total } = countsByCategory(USER_CATEGORIES, byType);
+  const created = new Set(createdRows.map((row) => row.id));
+  const createdOrganizations = createdRows.map((row) => ({
+    organizationId: row.resourceId ?? "",
+    name: typeof data.get(row.id)?.name === "string" ? (data.get(row.id)!.name as string) : null,
+    event: eventRef(toLifecycleEvent(row)),
+  }));
   return {
     userId,
+    createdOrganizations,
     state: {
       ...state,
       memberships: memberships.map((m) =>
@@ -157,9 +178,12 @@ export async function loadUserLifecycle(
     },
     fieldHistory: { changes, truncated: userRows.length > USER_HISTORY_LIMIT, eventsRead: historyRows.length },
     timeline: {
-      events: page.rows.map((row) =>
-        toTimelineEntry(withData(row), { categories: USER_CATEGORIES, deletions, subjectId: userId, changesByEvent }),
-      ),
+      events: page.rows.map((row) => {
+        const entry = toTimelineEntry(withData(row), { categories: USER_CATEGORIES, deletions, subjectId: userId, changesByEvent });
+        if (!created.has(row.id)) return entry;
+        const name = data.get(row.id)?.name;
+        return { ...entry, summary: `Created organization ${typeof name === "string" && name ? name : (row.resourceId ?? "")}`.trim(), createdBySubject: true };
+      }),
       nextCursor: page.nextCursor,
       counts,
       total,

@@ -38,8 +38,11 @@ export interface UserProfile {
   lastName: string | null;
   username: string | null;
   primaryEmail: string | null;
+  /** No `primary_email_address_id` in the payload: the first address is taken as primary. */
+  primaryEmailInferred: boolean;
   emails: { address: string; verified: boolean; primary: boolean }[];
   primaryPhone: string | null;
+  primaryPhoneInferred: boolean;
   phones: { number: string; verified: boolean; primary: boolean }[];
   imageUrl: string | null;
   hasImage: boolean | null;
@@ -83,22 +86,36 @@ function verified(entry: Json): boolean {
 export function readUserProfile(data: Json): UserProfile {
   const primaryEmailId = asString(data.primary_email_address_id);
   const primaryPhoneId = asString(data.primary_phone_number_id);
+  // NOTE: without a primary id, primaryEmailOf/primaryPhoneOf take the first entry; the
+  // lists say the same, and the profile says it is inferred (issue 13).
   const emails = asArray(data.email_addresses)
     .map(asObject)
     .filter((entry): entry is Json => entry !== null && asString(entry.email_address) !== null)
-    .map((entry) => ({ address: asString(entry.email_address)!, verified: verified(entry), primary: asString(entry.id) === primaryEmailId }));
+    .map((entry, index) => ({
+      address: asString(entry.email_address)!,
+      verified: verified(entry),
+      primary: primaryEmailId ? asString(entry.id) === primaryEmailId : index === 0,
+    }));
   const phones = asArray(data.phone_numbers)
     .map(asObject)
     .filter((entry): entry is Json => entry !== null && asString(entry.phone_number) !== null)
-    .map((entry) => ({ number: asString(entry.phone_number)!, verified: verified(entry), primary: asString(entry.id) === primaryPhoneId }));
+    .map((entry, index) => ({
+      number: asString(entry.phone_number)!,
+      verified: verified(entry),
+      primary: primaryPhoneId ? asString(entry.id) === primaryPhoneId : index === 0,
+    }));
+  const primaryEmail = primaryEmailOf(data);
+  const primaryPhone = primaryPhoneOf(data);
   return {
     name: displayName(data),
     firstName: asString(data.first_name),
     lastName: asString(data.last_name),
     username: asString(data.username),
-    primaryEmail: primaryEmailOf(data),
+    primaryEmail,
+    primaryEmailInferred: primaryEmail !== null && !primaryEmailId,
     emails,
-    primaryPhone: primaryPhoneOf(data),
+    primaryPhone,
+    primaryPhoneInferred: primaryPhone !== null && !primaryPhoneId,
     phones,
     imageUrl: asString(data.image_url),
     hasImage: asBoolean(data.has_image),
@@ -127,8 +144,10 @@ function partialProfile(fields: Partial<UserProfile>): UserProfile {
     lastName: null,
     username: null,
     primaryEmail: null,
+    primaryEmailInferred: false,
     emails: [],
     primaryPhone: null,
+    primaryPhoneInferred: false,
     phones: [],
     imageUrl: null,
     hasImage: null,
@@ -187,6 +206,12 @@ export function reconstructUserState(input: UserStateInput): UserState {
     state.profile = readUserProfile(latestProfile.data!);
     state.profileSource = "user_event";
     state.asOf = eventRef(latestProfile.event);
+    if (state.profile.primaryEmailInferred) {
+      inferred.push("The primary email is inferred: the event names no primary_email_address_id, so the first address is taken.");
+    }
+    if (state.profile.primaryPhoneInferred) {
+      inferred.push("The primary phone is inferred: the event names no primary_phone_number_id, so the first number is taken.");
+    }
     if (deletion && compareEventOrder(latestProfile.event, deletion.event) < 0) {
       inferred.push("The profile is the last one known before the account was deleted.");
     } else if (deletion) {
@@ -270,8 +295,11 @@ function inferFromCopies(
 // Field history
 
 export interface FieldChange {
+  /** `primaryEmail`, `username`, ...; one metadata key is `publicMetadata.plan`. */
   field: string;
   label: string;
+  /** For a metadata key: the key, so a page can show `plan: free → business`. */
+  key?: string;
   before: string | null;
   after: string | null;
   /** The value as first seen on user.created, not a change. */
@@ -284,15 +312,43 @@ const TRACKED_FIELDS: { field: string; label: string; read: (data: Json) => stri
   { field: "username", label: "Username", read: (data) => asString(data.username) },
   { field: "name", label: "Name", read: displayName },
   { field: "primaryPhone", label: "Primary phone", read: primaryPhoneOf },
-  {
-    field: "publicMetadata",
-    label: "Public metadata",
-    read: (data) => (data.public_metadata === undefined || data.public_metadata === null ? null : stableJson(data.public_metadata)),
-  },
 ];
 
+/** Metadata is compared key by key: `plan: free → business`, not two JSON blobs. */
+const METADATA_FIELDS: { field: string; label: string; read: (data: Json) => unknown }[] = [
+  { field: "publicMetadata", label: "Public metadata", read: (data) => data.public_metadata },
+  { field: "unsafeMetadata", label: "Unsafe metadata", read: (data) => data.unsafe_metadata },
+];
+
+function metadataValues(value: unknown): Map<string, string> {
+  const object = asObject(value);
+  const values = new Map<string, string>();
+  if (!object) return values;
+  for (const key of Object.keys(object).sort()) {
+    const item = object[key];
+    if (item === undefined || item === null) continue;
+    values.set(key, typeof item === "string" ? item : stableJson(item));
+  }
+  return values;
+}
+
+function metadataChanges(previous: Json | null, current: Json, event: LifecycleEvent, initial: boolean): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const tracked of METADATA_FIELDS) {
+    const before = previous ? metadataValues(tracked.read(previous)) : new Map<string, string>();
+    const after = metadataValues(tracked.read(current));
+    for (const key of new Set([...before.keys(), ...after.keys()])) {
+      const b = before.get(key) ?? null;
+      const a = after.get(key) ?? null;
+      if (b === a) continue;
+      changes.push({ field: `${tracked.field}.${key}`, label: `${tracked.label} · ${key}`, key, before: b, after: a, initial, event: eventRef(event) });
+    }
+  }
+  return changes;
+}
+
 /**
- * When the primary email, username, name, phone or public metadata changed, oldest first:
+ * When the primary email, username, name, phone or a metadata key changed, oldest first:
  * each `user.*` event compared with the one before it in envelope order. Values first
  * seen on `user.created` are listed as `initial`.
  */
@@ -315,6 +371,7 @@ export function userFieldHistory(userEvents: EventWithData[]): FieldChange[] {
         changes.push({ field: tracked.field, label: tracked.label, before, after, initial: false, event: eventRef(event) });
       }
     }
+    if (previous !== null || event.type === "user.created") changes.push(...metadataChanges(previous, current, event, previous === null));
     previous = current;
   }
   return changes;

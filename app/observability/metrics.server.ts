@@ -11,7 +11,15 @@ const globalForMetrics = globalThis as unknown as { __hooklineMetrics?: ReturnTy
 
 function createMetrics() {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: "hookline_process_" });
+  // Process and Node.js metrics under their standard names, so the usual Node.js
+  // dashboards find them; Hookline's own all start with hookline_.
+  client.collectDefaultMetrics({ register: registry });
+  // NOTE: prom-client's three *_total gauges break Prometheus' naming rule (`_total` is
+  // for counters; `promtool check metrics` fails). The same counts by type remain:
+  // sum(nodejs_active_handles) is the total.
+  for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
+    registry.removeSingleMetric(name);
+  }
   const deliveries = new client.Counter({
     name: "hookline_deliveries_total",
     help: "Deliveries that reached ingest, by verification outcome",
@@ -68,8 +76,39 @@ function createMetrics() {
       }
     },
   });
+  new client.Gauge({
+    name: "hookline_issues_open",
+    help: "Issues not resolved (open, acknowledged or muted), by kind (app/alerts)",
+    labelNames: ["kind"] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      if (!handle) return;
+      const rows = await handle.db.issue.groupBy({ by: ["kind"], where: { status: { not: "resolved" } }, _count: { _all: true } });
+      for (const row of rows) this.set({ kind: row.kind }, row._count._all);
+    },
+  });
+  // The worker thread's heartbeat (worker-thread-main.ts): registered only when the
+  // worker runs in this process, so an instance started with HOOKLINE_WORKER=0 does not
+  // report a heartbeat that never comes.
+  const heartbeat = { expected: false, startedAt: 0, lastAt: null as number | null };
+  const heartbeatGauge = new client.Gauge({
+    name: "hookline_worker_heartbeat_timestamp_seconds",
+    help: "When the worker loop in this process last reported (Unix time); the thread's start until its first report",
+    registers: [],
+    collect() {
+      this.set((heartbeat.lastAt ?? heartbeat.startedAt) / 1000);
+    },
+  });
   return {
     registry,
+    heartbeat,
+    expectWorkerHeartbeat() {
+      heartbeat.startedAt = Date.now();
+      if (heartbeat.expected) return;
+      heartbeat.expected = true;
+      registry.registerMetric(heartbeatGauge);
+    },
     deliveries,
     ingestDuration,
     dispatchAttempts,
@@ -98,8 +137,14 @@ export function recordDispatchAttempt(result: DispatchResult) {
   else metrics().dispatchAttempts.inc({ result });
 }
 
-/** The server's side of recordDispatchAttempt() on the worker thread. */
+/** On the worker thread: the loop is alive (a worker task, every few seconds). */
+export function sendWorkerHeartbeat() {
+  if (!isMainThread && parentPort) parentPort.postMessage({ hooklineMetric: "heartbeat" });
+}
+
+/** The server's side of recordDispatchAttempt() and sendWorkerHeartbeat() on the worker thread. */
 export function acceptWorkerMetrics(message: unknown) {
   const m = message as { hooklineMetric?: string; result?: DispatchResult } | null;
   if (m?.hooklineMetric === "dispatchAttempt" && m.result) metrics().dispatchAttempts.inc({ result: m.result });
+  else if (m?.hooklineMetric === "heartbeat") metrics().heartbeat.lastAt = Date.now();
 }

@@ -50,6 +50,16 @@ export async function pruneOlderThan(handle: DatabaseHandle, retentionDays: numb
       });
     },
   );
+  // Issues keep their row (and so their history of changes); their notification log and
+  // per-minute occurrences age out with the rest.
+  await inBatches(
+    async () => (await db.issueNotification.findMany({ where: { createdAt: { lt: cutoff }, status: { in: ["sent", "failed"] } }, select: { id: true }, take: BATCH })).map((r) => r.id),
+    async (ids) => (await db.issueNotification.deleteMany({ where: { id: { in: ids } } })).count,
+  );
+  await inBatches(
+    async () => (await db.issueOccurrence.findMany({ where: { at: { lt: cutoff } }, select: { id: true }, take: BATCH })).map((r) => r.id),
+    async (ids) => (await db.issueOccurrence.deleteMany({ where: { id: { in: ids } } })).count,
+  );
   return { cutoff, deliveries, events, attempts };
 }
 

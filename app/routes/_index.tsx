@@ -3,6 +3,8 @@ import { Link, useLoaderData, useNavigation, useRevalidator } from "@remix-run/r
 import { useEffect } from "react";
 import { z } from "zod";
 
+import { IssueStatusBadge } from "~/alerts/components/issue-badges";
+import { listIssues, toApiIssue } from "~/alerts/issues.server";
 import { requireUser } from "~/auth/session.server";
 import { HourlyChart } from "~/components/hourly-chart";
 import { OutcomeBadge } from "~/components/outcome-badge";
@@ -16,7 +18,9 @@ const Query = z.object({ range: z.enum(["24h", "7d"]).catch("24h") });
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
   const { range } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return cachedOverview(database(), range);
+  // Issues are read fresh (the overview's numbers are cached for 10 s): one small query.
+  const [overview, issues] = await Promise.all([cachedOverview(database(), range), listIssues(database().db, { status: "active", limit: 8 })]);
+  return { ...overview, issues: issues.issues.map(toApiIssue) };
 }
 
 function Card({ title, children, action }: { title: string; children: React.ReactNode; action?: React.ReactNode }) {
@@ -193,6 +197,21 @@ export default function Overview() {
         </Card>
 
         <Card title="Needs a look">
+          <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Open issues</h3>
+          {data.issues.length === 0 ? (
+            <p className="mb-3 text-sm text-slate-600">None.</p>
+          ) : (
+            <ul className="mb-3 text-sm" data-testid="overview-issues">
+              {data.issues.map((issue) => (
+                <li key={issue.id} className="flex items-baseline gap-2 py-0.5">
+                  <IssueStatusBadge status={issue.status} />
+                  <Link className="truncate text-indigo-700 hover:underline" to={`/issues/${issue.id}`}>
+                    {issue.title}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
           <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Subscriptions past due</h3>
           {data.pastDue.length === 0 ? (
             <p className="mb-3 text-sm text-slate-600">None.</p>

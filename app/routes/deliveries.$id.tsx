@@ -6,12 +6,15 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 
+import { IssueBanner } from "~/alerts/components/issue-badges";
+import { activeIssuesFor } from "~/alerts/issues.server";
 import { recordAudit } from "~/audit/audit.server";
 import { hasRole } from "~/auth/roles";
 import { requireUser } from "~/auth/session.server";
 import { OutcomeBadge } from "~/components/outcome-badge";
 import { RouteError } from "~/components/route-error";
 import { Timestamp } from "~/components/time";
+import { DeliveryDataOut } from "~/deliveries/components/copy-as-curl";
 import { getDeliveryDetail, type DeliveryBodyView } from "~/deliveries/deliveries.server";
 import { reverifyDelivery, type ReverifyOutcome } from "~/deliveries/reverify.server";
 import { db } from "~/db/prisma.server";
@@ -29,7 +32,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const account = await requireUser(request);
   const delivery = await getDeliveryDetail(db(), deliveryIdFrom(params), { role: account.role });
   if (!delivery) throw new Response("No delivery with this id. It may have been pruned (HOOKLINE_RETENTION_DAYS).", { status: 404 });
-  return { delivery, canOperate: hasRole(account.role, "operator") };
+  // The open issue this delivery belongs to (app/alerts): its source's verification failures.
+  const issues = delivery.eventId ? [] : await activeIssuesFor(db(), [{ type: "source", id: delivery.source }]);
+  return { delivery, canOperate: hasRole(account.role, "operator"), issues: issues.filter((i) => i.kind === "verification_failures").map((i) => ({ id: i.id, title: i.title, status: i.status, kind: i.kind })) };
 }
 
 const DeliveryAction = z.object({ intent: z.enum(["reverify", "reveal"], { message: "Unknown action" }) });
@@ -70,7 +75,7 @@ const REVERIFY_TEXT: Record<ReverifyOutcome["status"], string> = {
 };
 
 export default function DeliveryPage() {
-  const { delivery, canOperate } = useLoaderData<typeof loader>();
+  const { delivery, canOperate, issues } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
@@ -85,6 +90,7 @@ export default function DeliveryPage() {
         <Link to="/deliveries" className="text-sm text-indigo-700 hover:underline">
           ← Deliveries
         </Link>
+        <IssueBanner issues={issues} />
         <div className="mt-2 flex flex-wrap items-center gap-3">
           <h1 className="text-xl font-semibold">Delivery</h1>
           <span className="font-mono text-sm text-slate-600">{delivery.id}</span>
@@ -269,6 +275,15 @@ export default function DeliveryPage() {
               </button>
             </Form>
           ) : null}
+        </div>
+        <div className="border-b border-slate-100 px-4 py-2">
+          <DeliveryDataOut
+            deliveryId={delivery.id}
+            headers={headers}
+            bodyText={body.kind === "text" && !body.clipped ? body.text : null}
+            storedBytes={delivery.truncated ? Math.min(delivery.size, 64 * 1024) : delivery.size}
+            canDownload={canOperate}
+          />
         </div>
         <BodyView body={body} />
       </section>

@@ -2,6 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 
+import { IssueBanner } from "~/alerts/components/issue-badges";
+import { activeIssuesFor } from "~/alerts/issues.server";
 import { recordAudit } from "~/audit/audit.server";
 import { requireUser } from "~/auth/session.server";
 import { CopyButton } from "~/components/copy-button";
@@ -10,9 +12,10 @@ import { OutcomeBadge } from "~/components/outcome-badge";
 import { PayloadDiffView } from "~/components/payload-diff-view";
 import { RouteError } from "~/components/route-error";
 import { Timestamp } from "~/components/time";
-import { AttemptsTable } from "~/dispatch/components/attempts-table";
+import { EventAttempts } from "~/dispatch/components/event-attempts";
 import { EventDispatches } from "~/dispatch/components/event-dispatches";
 import { ReplayEventForm } from "~/dispatch/components/replay-event-form";
+import { DeliveryDataOut } from "~/deliveries/components/copy-as-curl";
 import { database } from "~/db/prisma.server";
 import {
   compareCandidates,
@@ -50,7 +53,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { compare } = PageQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   const { detail, compareError } = await detailFor(id.data, { role: account.role, reveal: false, compare });
   if (!detail) throw notFound(id.data);
+  // The open issue this event belongs to (app/alerts): a new event type, or its subscription's billing anomaly.
+  const issues = await activeIssuesFor(database().db, [
+    { type: "eventType", id: detail.event.type },
+    ...(detail.event.subscriptionId ? [{ type: "subscription" as const, id: detail.event.subscriptionId }] : []),
+  ]);
   return {
+    issues: issues.map((i) => ({ id: i.id, title: i.title, status: i.status, kind: i.kind })),
     detail,
     compareError,
     compareWith: compareError ? null : (compare ?? null),
@@ -94,6 +103,7 @@ export default function EventPage() {
 
   return (
     <div className={busy ? "opacity-70 transition-opacity" : undefined}>
+      <IssueBanner issues={loaderData.issues} />
       <nav className="text-sm" aria-label="Breadcrumb">
         <Link to="/events" className="text-indigo-700 hover:underline">
           ← Events
@@ -142,6 +152,7 @@ export default function EventPage() {
       </Section>
 
       <Section title="Raw body" id="raw">
+        <EventDataOut detail={detail} mayReveal={loaderData.mayReveal} />
         <RawBody detail={detail} />
       </Section>
 
@@ -158,12 +169,7 @@ export default function EventPage() {
           <ReplayEventForm eventId={event.id} />
           <EventDispatches eventId={event.id} />
         </div>
-        <AttemptsTable
-          attempts={detail.dispatches}
-          showTarget
-          showEvent={false}
-          empty="This event has not been sent to any target yet. Targets that auto-forward receive new events as they arrive; replays send stored ones again."
-        />
+        <EventAttempts eventId={event.id} attempts={detail.dispatches} />
       </Section>
     </div>
   );
@@ -354,6 +360,23 @@ function EmailPreview({ detail }: { detail: EventDetail }) {
         </div>
       )}
     </Section>
+  );
+}
+
+/** Download raw and Copy as curl for the delivery whose bytes are the payload. */
+function EventDataOut({ detail, mayReveal }: { detail: EventDetail; mayReveal: boolean }) {
+  const first = detail.deliveries.find((d) => d.isFirst);
+  if (!first) return null;
+  return (
+    <div className="mb-2">
+      <DeliveryDataOut
+        deliveryId={first.id}
+        headers={first.headers}
+        bodyText={detail.raw.hidden ? null : detail.raw.text}
+        storedBytes={detail.raw.bytes}
+        canDownload={mayReveal}
+      />
+    </div>
   );
 }
 

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import {
   flexRender,
   getCoreRowModel,
@@ -9,6 +9,7 @@ import {
 } from "@tanstack/react-table";
 import { useEffect, useMemo, useRef, useState } from "react";
 
+import { ExportLinks } from "~/export/components/export-links";
 import { hasRole } from "~/auth/roles";
 import { requireUser } from "~/auth/session.server";
 import { OutcomeBadge } from "~/components/outcome-badge";
@@ -21,6 +22,7 @@ import { DEFAULT_LIMIT } from "~/events/event-filter";
 import { TIME_PRESETS, toDateTimeLocal, withParams } from "~/events/event-list-params";
 import { loadEventListPage } from "~/events/event-list.server";
 import type { ApiEvent } from "~/events/event-query.server";
+import { LIVE_INTERVAL_MS, mergeLiveEvents, streamFilterFor, useLiveEvents, type LiveTransport } from "~/events/components/live-events";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const account = await requireUser(request);
@@ -31,11 +33,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     mayReplay: hasRole(account.role, "operator"),
     ingestUrl: `${url.origin}/webhooks/clerk`,
     secretConfigured: Boolean(env().CLERK_WEBHOOK_SIGNING_SECRET),
+    /** Server time of this load: live mode streams from just before it. */
+    loadedAt: Date.now(),
   };
 }
 
-/** Live mode polls the loader (useRevalidator) this often while the tab is visible. */
-const LIVE_INTERVAL_MS = 3000;
 const COLUMNS_KEY = "hookline:events:columns";
 const LIVE_KEY = "hookline:events:live";
 const PAGE_SIZES = [25, 50, 100, 200];
@@ -43,11 +45,13 @@ const PAGE_SIZES = [25, 50, 100, 200];
 const DEFAULT_VISIBILITY: VisibilityState = { received: false };
 
 export default function Events() {
-  const { page, mayReplay, ingestUrl, secretConfigured } = useLoaderData<typeof loader>();
+  const { page, mayReplay, ingestUrl, secretConfigured, loadedAt } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/events";
-  const live = useLiveMode(page.ok && page.isFirstPage && page.dir === "desc");
+  const live = useLiveMode(page.ok && page.isFirstPage && page.dir === "desc", streamFilterFor(searchParams), loadedAt);
+  const limit = Number(searchParams.get("limit")) || DEFAULT_LIMIT;
+  const events = page.ok ? mergeLiveEvents(page.events, live.events, page.sort, limit) : [];
 
   return (
     <div>
@@ -80,16 +84,17 @@ export default function Events() {
             .
           </p>
         </div>
-      ) : page.events.length === 0 && page.isFirstPage && !page.filtered ? (
+      ) : events.length === 0 && page.isFirstPage && !page.filtered ? (
         <EmptyState ingestUrl={ingestUrl} secretConfigured={secretConfigured} />
       ) : (
         <>
           <div className="mt-4 flex flex-wrap items-center gap-3 text-sm">
             {mayReplay ? <ReplayLink key={page.filterSearch} count={page.replayCount} filterSearch={page.filterSearch} /> : null}
+            <ExportLinks filterSearch={page.filterSearch} sort={page.sort} dir={page.dir} />
             <ColumnMenu />
           </div>
-          <EventsTable events={page.events} sort={page.sort} dir={page.dir} loading={loading} liveOn={live.on && live.available} />
-          {page.events.length === 0 ? (
+          <EventsTable events={events} sort={page.sort} dir={page.dir} loading={loading} liveOn={live.on && live.available} />
+          {events.length === 0 ? (
             <div className="mt-2 rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-700" data-testid="no-matches">
               {page.isFirstPage ? (
                 <>
@@ -168,47 +173,29 @@ function ReplayLink({ count, filterSearch }: { count: Promise<number> | null; fi
 }
 
 // ---------------------------------------------------------------------------
-// Live mode: polling, not SSE. The loader is a cheap keyset query, revalidation reuses
-// Remix's data path (filters, redaction, sessions) with no second endpoint, and it
-// survives proxies that buffer event streams.
+// Live mode: new rows over the event stream, polling when the stream cannot be used
+// (app/events/components/live-events.ts).
 
 interface LiveState {
   on: boolean;
   available: boolean;
+  transport: LiveTransport | null;
+  events: ApiEvent[];
   lastUpdated: number | null;
   setOn(on: boolean): void;
 }
 
-function useLiveMode(available: boolean): LiveState {
+function useLiveMode(available: boolean, streamFilter: string | null, loadedAt: number): LiveState {
   const [on, setOnState] = useState(true);
-  const [lastUpdated, setLastUpdated] = useState<number | null>(null);
-  const revalidator = useRevalidator();
-  const navigation = useNavigation();
-  const busy = useRef(false);
-  busy.current = revalidator.state !== "idle" || navigation.state !== "idle";
-
   useEffect(() => {
     const stored = window.localStorage.getItem(LIVE_KEY);
     if (stored === "off") setOnState(false);
   }, []);
-
-  const revalidate = useRef(revalidator.revalidate);
-  revalidate.current = revalidator.revalidate;
-  useEffect(() => {
-    if (!on || !available) return;
-    setLastUpdated(Date.now());
-    const timer = window.setInterval(() => {
-      if (document.visibilityState !== "visible" || busy.current) return;
-      revalidate.current();
-      setLastUpdated(Date.now());
-    }, LIVE_INTERVAL_MS);
-    return () => window.clearInterval(timer);
-  }, [on, available]);
-
+  const live = useLiveEvents(on && available, streamFilter, loadedAt);
   return {
     on,
     available,
-    lastUpdated,
+    ...live,
     setOn(next) {
       setOnState(next);
       window.localStorage.setItem(LIVE_KEY, next ? "on" : "off");
@@ -230,8 +217,15 @@ function LiveToggle({ live }: { live: LiveState }) {
       onClick={() => live.setOn(!live.on)}
       aria-pressed={live.on}
       className={`inline-flex items-center gap-2 rounded-md border px-2.5 py-1 text-xs font-medium ${live.on ? "border-emerald-300 bg-emerald-50 text-emerald-800" : "border-slate-300 bg-white text-slate-700"}`}
-      title={live.on ? `Checking for new events every ${LIVE_INTERVAL_MS / 1000} s` : "Turn on to see new events as they arrive"}
+      title={
+        !live.on
+          ? "Turn on to see new events as they arrive"
+          : live.transport === "polling"
+            ? `Checking for new events every ${LIVE_INTERVAL_MS / 1000} s`
+            : "New events appear as they arrive"
+      }
       data-testid="live-toggle"
+      data-transport={live.transport ?? undefined}
     >
       <span aria-hidden className={`h-2 w-2 rounded-full ${live.on ? "animate-pulse bg-emerald-500" : "bg-slate-400"}`} />
       {live.on ? "Live" : "Live off"}

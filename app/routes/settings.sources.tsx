@@ -138,6 +138,14 @@ function SecretSummary({ source }: { source: SourceSettingsItem }) {
       </p>
     );
   }
+  if (secrets.origin === "generated") {
+    return (
+      <p data-testid="secret-status">
+        A development secret generated into <code>data/secrets.json</code>, because <code>CLERK_WEBHOOK_SIGNING_SECRET</code> is not set.{" "}
+        <code>npx hookline send all</code> signs with it. For Clerk, store the endpoint&apos;s secret below or set the variable.
+      </p>
+    );
+  }
   if (secrets.origin === "none") {
     return (
       <p data-testid="secret-status" className="text-amber-900">

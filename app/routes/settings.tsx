@@ -15,6 +15,7 @@ const TABS = [
   { to: "/settings/tokens", label: "API tokens", admin: false },
   { to: "/settings/accounts", label: "Accounts", admin: true },
   { to: "/settings/sources", label: "Sources", admin: true },
+  { to: "/settings/notifications", label: "Notifications", admin: true },
   { to: "/settings/audit", label: "Audit log", admin: true },
 ];
 

@@ -5,6 +5,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 
+import { IssueBanner } from "~/alerts/components/issue-badges";
+import { activeIssuesFor } from "~/alerts/issues.server";
 import { hasRole } from "~/auth/roles";
 import { requireUser } from "~/auth/session.server";
 import { dangerButtonClass, inputClass, primaryButtonClass, secondaryButtonClass } from "~/components/form-styles";
@@ -40,13 +42,15 @@ async function loadTarget(id: string) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const account = await requireUser(request);
   const row = await loadTarget(String(params.id));
-  const [stats, failures, jobs] = await Promise.all([
+  const [stats, failures, jobs, issues] = await Promise.all([
     targetStats(db(), [row.id]),
     recentAttempts(db(), { targetId: row.id, ok: false }, 20),
     listJobs(db(), { targetId: row.id, limit: 10 }),
+    activeIssuesFor(db(), [{ type: "target", id: row.id }]),
   ]);
   const now = Date.now();
   return {
+    issues: issues.map((i) => ({ id: i.id, title: i.title, status: i.status, kind: i.kind })),
     target: toApiTarget(row),
     stats: stats.get(row.id)!,
     failures,
@@ -114,7 +118,7 @@ interface ActionResult {
 }
 
 export default function TargetPage() {
-  const { target, stats, failures, jobs, canManage, defaults } = useLoaderData<typeof loader>();
+  const { target, stats, failures, jobs, canManage, defaults, issues } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const pending = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : null;
@@ -130,6 +134,7 @@ export default function TargetPage() {
         </Link>{" "}
         / <span className="text-slate-700">{target.name}</span>
       </nav>
+      <IssueBanner issues={issues} />
       <div className="mt-1 flex flex-wrap items-baseline gap-3">
         <h1 className="text-xl font-semibold">{target.name}</h1>
         {!target.enabled ? <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">disabled</span> : null}

@@ -76,7 +76,79 @@ describe.each(PROVIDERS)("header search (%s)", (provider) => {
   it("says plainly when nothing matches", async () => {
     const none = await resolveSearch(database, "user_doesnotexist");
     expect(none).toMatchObject({ redirect: null, matches: [], eventsHref: "/events?resource=user_doesnotexist" });
-    expect((await resolveSearch(database, "two words")).interpretedAs).toBe("text");
+    expect(await resolveSearch(database, "two words")).toMatchObject({ interpretedAs: "name", matches: [], eventsHref: "/events?q=two%20words" });
     expect((await resolveSearch(database, "   ")).interpretedAs).toBe("empty");
+  });
+
+  describe("by name and username", () => {
+    const t = Date.UTC(2026, 10, 20, 9);
+    const user = (id: string, first: string, last: string, extra: Record<string, unknown> = {}) => ({
+      object: "event",
+      type: "user.created",
+      timestamp: t,
+      instance_id: "ins_x",
+      data: {
+        id,
+        object: "user",
+        first_name: first,
+        last_name: last,
+        created_at: t,
+        email_addresses: [{ id: `idn_${id}`, email_address: `${id}@example.org` }],
+        primary_email_address_id: `idn_${id}`,
+        ...extra,
+      },
+    });
+
+    beforeAll(async () => {
+      const deps: IngestDependencies = { db: database.db, sources: new SourceResolver(database.db, () => [SECRET]), maxBodyBytes: 1 << 20 };
+      await ingestSigned(deps, SECRET, user("user_marta_k", "Marta", "Kowalska", { username: "mkowal_88", public_metadata: { plan: "quokka" } }));
+      await ingestSigned(deps, SECRET, user("user_marta_n", "Marta", "Nowak", { primary_email_address_id: null }));
+      await ingestSigned(deps, SECRET, { object: "event", type: "user.deleted", timestamp: t + 1000, instance_id: "ins_x", data: { id: "user_marta_n", object: "user", deleted: true } });
+      await ingestSigned(deps, SECRET, { object: "event", type: "session.created", timestamp: t + 2000, instance_id: "ins_x", data: { id: "sess_marta_k", object: "session", user_id: "user_marta_k" } });
+      // Words that appear only in a masked email body, or in the email's recipient's other fields.
+      await ingestSigned(deps, SECRET, {
+        object: "event",
+        type: "email.created",
+        timestamp: t + 3000,
+        instance_id: "ins_x",
+        data: { id: "ema_marta", object: "email", user_id: "user_marta_k", to_email_address: "user_marta_k@example.org", body: "Hello Zyxwvut, your code is 482913", subject: "Zyxwvut code", slug: "verification_code" },
+      });
+      while ((await indexPendingEvents(database, 500)) > 0);
+    });
+
+    it("lists every user with a first name, with who they are", async () => {
+      const found = await resolveSearch(database, "marta");
+      expect(found.interpretedAs).toBe("name");
+      expect(found.redirect).toBeNull();
+      const byId = Object.fromEntries(found.matches.map((m) => [m.id, m]));
+      expect(Object.keys(byId).sort()).toEqual(["user_marta_k", "user_marta_n"]);
+      expect(byId.user_marta_k).toMatchObject({
+        kind: "user",
+        label: "Marta Kowalska",
+        href: "/users/user_marta_k",
+        user: { name: "Marta Kowalska", username: "mkowal_88", primaryEmail: "user_marta_k@example.org", primaryEmailInferred: false, signedUpAt: t, deleted: false, eventCount: 3 },
+      });
+      // No primary_email_address_id: the first address, marked as inferred.
+      expect(byId.user_marta_n!.user).toMatchObject({ name: "Marta Nowak", primaryEmail: "user_marta_n@example.org", primaryEmailInferred: true, deleted: true, eventCount: 2 });
+    });
+
+    it("goes straight to the one user with a full name, a last name, a name prefix or a username", async () => {
+      for (const q of ["Marta Kowalska", "kowalska marta", "KOWALSKA", "kowal", "mkowal_88", "mkowal"]) {
+        expect(await go(q), q).toBe("/users/user_marta_k");
+      }
+      expect(await go("Nowak")).toBe("/users/user_marta_n");
+    });
+
+    it("never matches on other payload words, nor on masked values", async () => {
+      for (const q of ["quokka", "Zyxwvut", "482913", "verification"]) {
+        const found = await resolveSearch(database, q);
+        expect(found.matches, q).toEqual([]);
+      }
+    });
+
+    it("puts the same user card on id and email matches", async () => {
+      const shared = await resolveSearch(database, "shared.inbox@example.com");
+      expect(shared.matches.every((m) => m.user && m.user.primaryEmail === "shared.inbox@example.com" && m.user.eventCount === 1)).toBe(true);
+    });
   });
 });

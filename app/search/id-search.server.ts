@@ -1,14 +1,21 @@
-// The header search box: a Clerk id, an email address or a svix-id in, the page that
-// answers it out. One match goes straight there; several are listed. Ids are looked up
-// in the indexed id columns (the event list's `resource` filter); emails in the
-// full-text index (`q`), which the worker fills about a second after an event arrives.
+// The header search box: a Clerk id, an email address, a svix-id, a person's name or a
+// username in, the page that answers it out. One match goes straight there; several are
+// listed, users with their name, primary email, signup date, deletion and event count.
+// Ids are looked up in the indexed id columns (the event list's `resource` filter);
+// emails, names and usernames in the full-text index, which the worker fills about a
+// second after an event arrives and which holds no masked value (search-text.ts). A name
+// match is confirmed against the name fields of user and membership payloads only, so
+// words found elsewhere in a payload never make a match.
 import { z } from "zod";
 
 import { Prisma } from "~/generated/sqlite/client";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { listEvents, type EventRow } from "~/events/event-query.server";
-import { asArray, asObject, asString } from "~/lifecycle/lifecycle-event";
-import { loadEventData } from "~/lifecycle/lifecycle-query.server";
+import { allWordsCondition } from "~/events/search.server";
+import { displayName } from "~/lifecycle/event-summary";
+import { asArray, asObject, asString, type Json } from "~/lifecycle/lifecycle-event";
+import { loadEventData, resourceEventRows } from "~/lifecycle/lifecycle-query.server";
+import { readUserProfile } from "~/lifecycle/user-state";
 import { queryRows } from "~/lifecycle/lifecycle-sql.server";
 
 export const SearchQuerySchema = z.object({
@@ -24,12 +31,30 @@ export interface SearchMatch {
   label: string;
   /** Why it matched: "session sess_… belongs to this user", "12 events mention this email". */
   detail: string;
+  /** For users: who they are, from their latest stored user event. */
+  user?: UserCard;
+}
+
+/** What a support person needs to tell two users apart in a list of matches. */
+export interface UserCard {
+  name: string | null;
+  username: string | null;
+  primaryEmail: string | null;
+  /** No `primary_email_address_id` in the payload: the first address is shown as primary. */
+  primaryEmailInferred: boolean;
+  /** `created_at` of the user (ms), or null when no user event is stored. */
+  signedUpAt: number | null;
+  deleted: boolean;
+  /** Every stored event that names the user. */
+  eventCount: number;
+  /** At least one `user.*` event is stored (else the card comes from a membership's copy, or is empty). */
+  known: boolean;
 }
 
 export interface SearchResult {
   query: string;
   /** What the query looked like. */
-  interpretedAs: "empty" | "email" | "svix_id" | "id" | "text";
+  interpretedAs: "empty" | "email" | "svix_id" | "id" | "name" | "text";
   /** Set when exactly one page answers the query. */
   redirect: string | null;
   matches: SearchMatch[];
@@ -78,12 +103,137 @@ function result(query: string, interpretedAs: SearchResult["interpretedAs"], mat
   return { query, interpretedAs, redirect: matches.length === 1 ? matches[0]!.href : null, matches, eventsHref };
 }
 
+/** Shaped like an id (`sess_…`, `csub_item_…`), though a username can be too. */
+const ID_PREFIX = /^[a-z]{2,10}_[A-Za-z0-9]/;
+/** Ids Clerk mints (`user_2abc…`, `sess_…`): never a name or a username. */
+const CLERK_ID = /^[a-z]+(_[a-z]+)?_[A-Za-z0-9]{16,}$/;
+
 export async function resolveSearch(handle: DatabaseHandle, raw: string): Promise<SearchResult> {
   const query = raw.trim();
   if (!query) return { query, interpretedAs: "empty", redirect: null, matches: [], eventsHref: null };
-  if (EMAIL.test(query)) return searchEmail(handle, query);
-  if (!ID.test(query)) return result(query, "text", [], `/events?q=${enc(query)}`);
-  return searchId(handle, query);
+  const found = EMAIL.test(query) ? await searchEmail(handle, query) : ID.test(query) ? await searchId(handle, query) : null;
+  if (found?.matches.length || (found && (found.interpretedAs === "email" || CLERK_ID.test(query)))) return withUserCards(handle, found);
+  // "Jane", "jane_m", "Jane Mensah": a first, last or full name, or a username.
+  const byName = await searchName(handle, query);
+  if (byName.matches.length) return withUserCards(handle, byName);
+  // Nothing anywhere: answer as what it most looks like.
+  if (found && ID_PREFIX.test(query)) return found;
+  return byName;
+}
+
+// ---------------------------------------------------------------------------
+// Names and usernames
+
+const NAME_SCAN = 500;
+const MAX_PEOPLE = 20;
+
+function fold(text: string): string {
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+function words(text: string): string[] {
+  return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+/** The name fields a user or membership payload states about the person, and nothing else. */
+function nameFields(resourceType: string | null, data: Json | null): { name: string | null; username: string | null } | null {
+  if (!data) return null;
+  const person = resourceType === "organizationMembership" ? asObject(data.public_user_data) : resourceType === "user" ? data : null;
+  if (!person) return null;
+  return { name: displayName(person), username: asString(person.username) };
+}
+
+/** Every query word starts a word of the name or the username ("jan" finds Jane; "jane doe" finds Doe, Jane). */
+function nameMatches(query: string[], fields: { name: string | null; username: string | null }): "name" | "username" | null {
+  const matchIn = (text: string | null) => {
+    if (!text) return false;
+    const have = words(text);
+    return query.every((word) => have.some((candidate) => candidate.startsWith(word)));
+  };
+  if (matchIn(fields.name)) return "name";
+  if (matchIn(fields.username) || (fields.username !== null && fold(fields.username) === fold(query.join(" ")))) return "username";
+  return null;
+}
+
+async function searchName(handle: DatabaseHandle, query: string): Promise<SearchResult> {
+  const queryWords = words(query).slice(0, 8);
+  const eventsHref = `/events?q=${enc(query)}`;
+  if (queryWords.length === 0 || queryWords.join("").length < 2) return result(query, "name", [], eventsHref);
+  const rows = await queryRows<EventRow>(
+    handle,
+    Prisma.sql`SELECT e."id", e."type", e."resourceType", e."userId", e."timestampMs", e."firstDeliveryId" FROM "Event" e
+      WHERE ${allWordsCondition(handle.provider, queryWords)}
+        AND e."userId" IS NOT NULL AND (e."resourceType" || '') IN ('user', 'organizationMembership')
+      ORDER BY e."timestampMs" DESC LIMIT ${NAME_SCAN}`,
+  );
+  const data = await loadEventData(handle, rows);
+  const people = new Map<string, { how: "name" | "username"; value: string }>();
+  for (const row of rows) {
+    if (people.size >= MAX_PEOPLE) break;
+    if (people.has(row.userId!)) continue;
+    const fields = nameFields(row.resourceType, data.get(row.id) ?? null);
+    const how = fields ? nameMatches(queryWords, fields) : null;
+    if (how) people.set(row.userId!, { how, value: (how === "name" ? fields!.name : fields!.username)! });
+  }
+  const matches = [...people].map(([userId, { how, value }]): SearchMatch => ({
+    kind: "user",
+    id: userId,
+    href: hrefFor.user(userId),
+    label: userId,
+    detail: how === "name" ? `Matched the name ${value}` : `Matched the username ${value}`,
+  }));
+  return result(query, "name", matches, eventsHref);
+}
+
+// ---------------------------------------------------------------------------
+// User cards
+
+/** Fills in who each matched user is, from their latest user event (a few indexed reads per user). */
+async function withUserCards(handle: DatabaseHandle, found: SearchResult): Promise<SearchResult> {
+  const userIds = found.matches.filter((match) => match.kind === "user").map((match) => match.id);
+  if (userIds.length === 0) return found;
+  const cards = await userCards(handle, userIds);
+  const matches = found.matches.map((match) => {
+    const user = match.kind === "user" ? cards.get(match.id) : undefined;
+    return user ? { ...match, label: user.name ?? user.primaryEmail ?? user.username ?? match.id, user } : match;
+  });
+  return { ...found, matches };
+}
+
+export async function userCards(handle: DatabaseHandle, userIds: readonly string[]): Promise<Map<string, UserCard>> {
+  const ids = [...new Set(userIds)].slice(0, MAX_PEOPLE);
+  if (ids.length === 0) return new Map();
+  const counts = await queryRows<{ userId: string; n: bigint | number }>(
+    handle,
+    Prisma.sql`SELECT e."userId" AS "userId", COUNT(*) AS "n" FROM "Event" e WHERE e."userId" IN (${Prisma.join(ids)}) GROUP BY e."userId"`,
+  );
+  const countOf = new Map(counts.map((row) => [row.userId, Number(row.n)]));
+  const perUser = await Promise.all(
+    ids.map(async (userId) => {
+      const [profile, deletion] = await Promise.all([
+        resourceEventRows(handle, "user", userId, { types: ["user.created", "user.updated"], limit: 1 }),
+        resourceEventRows(handle, "user", userId, { types: ["user.deleted"], limit: 1 }),
+      ]);
+      return { userId, profileRow: profile[0] ?? null, deleted: deletion.length > 0 };
+    }),
+  );
+  const data = await loadEventData(handle, perUser.flatMap((user) => (user.profileRow ? [user.profileRow] : [])));
+  const cards = new Map<string, UserCard>();
+  for (const { userId, profileRow, deleted } of perUser) {
+    const payload = profileRow ? (data.get(profileRow.id) ?? null) : null;
+    const profile = payload ? readUserProfile(payload) : null;
+    cards.set(userId, {
+      name: profile?.name ?? null,
+      username: profile?.username ?? null,
+      primaryEmail: profile?.primaryEmail ?? null,
+      primaryEmailInferred: Boolean(profile?.primaryEmail) && !asString(payload?.primary_email_address_id),
+      signedUpAt: profile?.createdAt ?? null,
+      deleted,
+      eventCount: countOf.get(userId) ?? 0,
+      known: profileRow !== null || deleted,
+    });
+  }
+  return cards;
 }
 
 async function searchEmail(handle: DatabaseHandle, email: string): Promise<SearchResult> {

@@ -13,7 +13,7 @@ import { env } from "~/config/env.server";
 
 /** Where a sealed value lives: it opens only there. */
 export interface SecretBinding {
-  table: "Source" | "Target";
+  table: "Source" | "Target" | "NotificationChannel";
   id: string;
   field: string;
 }

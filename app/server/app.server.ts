@@ -10,7 +10,10 @@ import express, { type NextFunction, type Request, type Response } from "express
 
 import { isExemptFromOriginCheck, originAllowed } from "~/auth/origin.server";
 import { createNodeIngestHandler } from "~/ingest/http.server";
+import { handleNodeEventStream, STREAM_PATH } from "~/stream/event-stream.server";
+import { notifyEventsStored } from "~/stream/event-watcher.server";
 import { logger } from "~/observability/logger.server";
+import { checkReadiness } from "~/observability/readiness.server";
 import { clientAddress, dropUntrustedForwardedHeaders, trustProxyFromEnv, type TrustProxy } from "./client-address.server";
 import { setSecurityHeaders } from "./security-headers.server";
 import type { Runtime } from "./runtime.server";
@@ -53,7 +56,17 @@ export function createRequestListener(options: AppOptions): RequestListener {
   const ingest = createNodeIngestHandler(() => options.runtime.ingest, (req) => clientAddress(req, trustProxy));
   return (req, res) => {
     const match = INGEST_PATH.exec(req.url ?? "");
-    if (!match) return app(req, res);
+    if (!match) {
+      // The event stream, too, is mounted directly: it lives as long as the client
+      // stays, and it must close on shutdown (app/stream/event-stream.server.ts).
+      if (req.url === STREAM_PATH || req.url?.startsWith(`${STREAM_PATH}?`)) {
+        assignRequestId(req, res);
+        dropUntrustedForwardedHeaders(req, trustProxy);
+        void handleNodeEventStream(options.runtime.database, req, res);
+        return;
+      }
+      return app(req, res);
+    }
     assignRequestId(req, res);
     if (req.method !== "POST") {
       const body = JSON.stringify({ error: "method_not_allowed", detail: "Webhook deliveries are POST requests." });
@@ -69,6 +82,10 @@ export function createRequestListener(options: AppOptions): RequestListener {
       source = match[1]!;
     }
     (req as IncomingMessage & { params?: Record<string, string> }).params = { source };
+    // Answered after its commit: event streams can look for the new event now.
+    res.once("finish", () => {
+      if (res.statusCode === 200) notifyEventsStored(options.runtime.database);
+    });
     void ingest(req, res);
   };
 }
@@ -103,6 +120,20 @@ export function createApp({ runtime, remix, trustProxy = trustProxyFromEnv() }: 
     remoteAddr: clientAddress(req, trustProxy),
     requestId: req.requestId ?? null,
     cspNonce: typeof res.locals.cspNonce === "string" ? res.locals.cspNonce : undefined,
+    // Streamed answers (the event export) wait on this between chunks: Remix writes a
+    // body stream without waiting for `drain`, so a slow client would fill memory.
+    drained: (): Promise<void> =>
+      res.writableNeedDrain && !res.destroyed
+        ? new Promise<void>((resolve) => {
+            const done = () => {
+              res.off("drain", done);
+              res.off("close", done);
+              resolve();
+            };
+            res.on("drain", done);
+            res.on("close", done);
+          })
+        : Promise.resolve(),
   });
 
   const securityHeaders = { development: remix?.mode === "development", production: process.env.NODE_ENV === "production" };
@@ -121,6 +152,21 @@ export function createApp({ runtime, remix, trustProxy = trustProxyFromEnv() }: 
       logger.error("healthz: database did not answer", { error: String(error) });
       res.status(503).json({ status: "unavailable", database: runtime.database.provider });
     }
+  });
+
+  // Readiness (app/observability/readiness.server.ts): 503 with the reason when not ready.
+  let notReadyLogged: string | null = null;
+  app.get("/readyz", async (_req, res) => {
+    const readiness = await checkReadiness(runtime.database);
+    res.setHeader("cache-control", "no-store");
+    if (readiness.ready) {
+      notReadyLogged = null;
+      return void res.json({ status: "ready", checks: readiness.checks });
+    }
+    // Probes come every few seconds: log each reason once, not each probe.
+    if (readiness.reason !== notReadyLogged) logger.warn("readyz: not ready", { reason: readiness.reason });
+    notReadyLogged = readiness.reason;
+    res.status(503).json({ status: "unavailable", reason: readiness.reason, checks: readiness.checks });
   });
 
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -61,6 +61,14 @@ const globalForRuntime = globalThis as unknown as { __hooklineRuntime?: Promise<
 export function runtime(): Promise<Runtime> {
   globalForRuntime.__hooklineRuntime ??= (() => {
     const config = env();
+    // (once per process: the server entry and the Remix build each load this module)
+    const announced = globalThis as unknown as { __hooklineGeneratedSecretLogged?: boolean };
+    if (config.generatedSigningSecret && !announced.__hooklineGeneratedSecretLogged) {
+      announced.__hooklineGeneratedSecretLogged = true;
+      logger.info("CLERK_WEBHOOK_SIGNING_SECRET is not set: the clerk source accepts the development secret generated into the data directory; `npx hookline send all` signs with it", {
+        file: `${config.HOOKLINE_DATA_DIR}/secrets.json`,
+      });
+    }
     return startRuntime({
       databaseUrl: config.DATABASE_URL,
       database: database(),

@@ -20,18 +20,18 @@ import {
   SOURCE_SLUG_PATTERN,
   storedSecrets,
 } from "./sources.server";
+import { SIGNING_SECRET_HINT, SIGNING_SECRET_PATTERN } from "./secret-format";
 
 export class SourcePolicyError extends Error {}
 
 export const MAX_SECRETS = 10;
-const SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]{16,}={0,2}$/;
 
 /** `whsec_a whsec_b` or one a line; each must look like a Svix signing secret. */
 export const SecretListInput = z
   .string()
   .max(5000)
   .transform((value) => parseSecretList(value))
-  .refine((secrets) => secrets.every((s) => SECRET_PATTERN.test(s)), "Signing secrets look like whsec_ followed by base64 (copy it from the Clerk Dashboard).")
+  .refine((secrets) => secrets.every((s) => SIGNING_SECRET_PATTERN.test(s)), SIGNING_SECRET_HINT)
   .refine((secrets) => secrets.length <= MAX_SECRETS, `At most ${MAX_SECRETS} secrets at once.`);
 
 export const NewSourceInput = z.object({
@@ -42,7 +42,7 @@ export const NewSourceInput = z.object({
 
 export interface SourceSecretStatus {
   /** Where ingest takes this source's secrets from right now. */
-  origin: "environment" | "stored" | "none";
+  origin: "environment" | "stored" | "generated" | "none";
   count: number;
   /** When the stored secrets last changed (not for the environment). */
   changedAt: string | null;
@@ -63,7 +63,14 @@ export interface SourceSettingsItem {
   recentFailures: number;
 }
 
-function secretStatus(slug: string, id: string, sealed: string | null, changedAt: Date | null, envSecrets: string[]): SourceSecretStatus {
+function secretStatus(
+  slug: string,
+  id: string,
+  sealed: string | null,
+  changedAt: Date | null,
+  envSecrets: string[],
+  generatedSecret: string | null,
+): SourceSecretStatus {
   let stored = 0;
   let unreadable = false;
   try {
@@ -75,10 +82,17 @@ function secretStatus(slug: string, id: string, sealed: string | null, changedAt
   if (slug === DEFAULT_SOURCE_SLUG && envSecrets.length > 0) {
     return { origin: "environment", count: envSecrets.length, changedAt: null, storedIgnored: stored, unreadable };
   }
+  if (slug === DEFAULT_SOURCE_SLUG && stored === 0 && !unreadable && generatedSecret) {
+    return { origin: "generated", count: 1, changedAt: null, storedIgnored: 0, unreadable };
+  }
   return { origin: stored > 0 ? "stored" : "none", count: stored, changedAt: changedAt?.toISOString() ?? null, storedIgnored: 0, unreadable };
 }
 
-export async function listSourceSettings(db: Db, envSecrets: string[] = parseSecretList(env().CLERK_WEBHOOK_SIGNING_SECRET)): Promise<SourceSettingsItem[]> {
+export async function listSourceSettings(
+  db: Db,
+  envSecrets: string[] = parseSecretList(env().CLERK_WEBHOOK_SIGNING_SECRET),
+  generatedSecret: string | null = env().generatedSigningSecret,
+): Promise<SourceSettingsItem[]> {
   const since = new Date(Date.now() - 7 * 24 * 60 * 60 * 1000);
   const [sources, failures] = await Promise.all([
     db.source.findMany({ orderBy: { createdAt: "asc" } }),
@@ -95,7 +109,7 @@ export async function listSourceSettings(db: Db, envSecrets: string[] = parseSec
     name: source.name,
     createdAt: source.createdAt.toISOString(),
     ingestPath: `/webhooks/${source.slug}`,
-    secrets: secretStatus(source.slug, source.id, source.secretsEncrypted, source.secretsChangedAt, envSecrets),
+    secrets: secretStatus(source.slug, source.id, source.secretsEncrypted, source.secretsChangedAt, envSecrets, generatedSecret),
     recentFailures: failuresBySlug.get(source.slug) ?? 0,
   }));
 }

@@ -74,6 +74,11 @@ export class SourceResolver {
     /** Secrets of the default source from the environment; they win over stored ones. */
     private readonly defaultSecrets: () => string[] = () => parseSecretList(env().CLERK_WEBHOOK_SIGNING_SECRET),
     private readonly ttlMs = 5_000,
+    /**
+     * The default source's secrets when neither the environment nor the database has
+     * any: in development, the generated one (env.server.ts, generatedSigningSecret).
+     */
+    private readonly fallbackSecrets: () => string[] = () => parseSecretList(env().generatedSigningSecret),
   ) {
     liveResolvers().add(new WeakRef(this));
   }
@@ -101,8 +106,11 @@ export class SourceResolver {
     let row = await this.db.source.findUnique({ where: { slug } });
     if (!row && slug === DEFAULT_SOURCE_SLUG) row = await ensureDefaultSource(this.db);
     if (!row) return null;
-    const fromEnv = slug === DEFAULT_SOURCE_SLUG ? this.defaultSecrets() : [];
-    return { id: row.id, slug: row.slug, secrets: fromEnv.length ? fromEnv : storedSecrets(row) };
+    if (slug !== DEFAULT_SOURCE_SLUG) return { id: row.id, slug: row.slug, secrets: storedSecrets(row) };
+    const fromEnv = this.defaultSecrets();
+    const stored = fromEnv.length ? [] : storedSecrets(row);
+    const secrets = fromEnv.length ? fromEnv : stored.length ? stored : this.fallbackSecrets();
+    return { id: row.id, slug: row.slug, secrets };
   }
 }
 

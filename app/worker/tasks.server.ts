@@ -1,10 +1,17 @@
 // Every background task the worker loop runs, in the server process or alone as
 // `npx hookline worker`. Add a capability's task here.
+import { alertWorkerTasks } from "~/alerts/alerts-worker.server";
 import { env } from "~/config/env.server";
 import { dispatchWorkerTasks } from "~/dispatch/dispatch-worker.server";
 import { retentionTask } from "~/retention/prune.server";
 import { checkpointTask, searchIndexTask, type WorkerTask } from "./worker.server";
 
 export function workerTasks(): WorkerTask[] {
-  return [checkpointTask(), searchIndexTask(), retentionTask(() => env().HOOKLINE_RETENTION_DAYS), ...dispatchWorkerTasks()];
+  return [
+    checkpointTask(),
+    searchIndexTask(),
+    retentionTask(() => env().HOOKLINE_RETENTION_DAYS),
+    ...dispatchWorkerTasks(),
+    ...alertWorkerTasks(),
+  ];
 }

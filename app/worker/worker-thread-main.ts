@@ -4,12 +4,13 @@
 import { parentPort } from "node:worker_threads";
 
 import { logger } from "~/observability/logger.server";
+import { sendWorkerHeartbeat } from "~/observability/metrics.server";
 import { runtime } from "~/server/runtime.server";
 import { workerTasks } from "./tasks.server";
-import { startWorker } from "./worker.server";
+import { heartbeatTask, startWorker } from "./worker.server";
 
 const rt = await runtime();
-const worker = startWorker(rt.database, workerTasks());
+const worker = startWorker(rt.database, [...workerTasks(), heartbeatTask(sendWorkerHeartbeat)]);
 logger.info("worker thread started", { tasks: workerTasks().map((task) => task.name) });
 
 parentPort?.on("message", (message: unknown) => {

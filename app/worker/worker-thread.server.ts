@@ -7,7 +7,7 @@ import { Worker as Thread } from "node:worker_threads";
 
 import { writeGateBuffer } from "~/db/write-gate";
 import { logger } from "~/observability/logger.server";
-import { acceptWorkerMetrics } from "~/observability/metrics.server";
+import { acceptWorkerMetrics, metrics } from "~/observability/metrics.server";
 
 export interface WorkerThread {
   /**
@@ -19,8 +19,19 @@ export interface WorkerThread {
 }
 
 const RESTART_DELAY_MS = 2_000;
+const WORKER_YOUNG_GENERATION_MB = 6;
 
-export function startWorkerThread(entry = new URL("./worker-thread-entry.mjs", import.meta.url)): WorkerThread {
+/**
+ * Where the thread starts. Compiled (npm run build), this module sits in
+ * build/hookline/ beside the thread's own compiled entry, and nothing loads TypeScript.
+ * Run as TypeScript (tsx in development, the tests), the thread starts from
+ * worker-thread-entry.mjs, which registers tsx first.
+ */
+const DEFAULT_ENTRY = import.meta.url.endsWith(".ts")
+  ? new URL("./worker-thread-entry.mjs", import.meta.url)
+  : new URL("./worker-thread.js", import.meta.url);
+
+export function startWorkerThread(entry = DEFAULT_ENTRY): WorkerThread {
   let thread: Thread | null = null;
   let stopping = false;
 
@@ -28,8 +39,15 @@ export function startWorkerThread(entry = new URL("./worker-thread-entry.mjs", i
     // The thread inherits this process's execArgv, so the TypeScript loader (tsx) and
     // the ~/ paths work there too.
     // The thread's SQLite connection lets this thread's writers go first (app/db/write-gate.ts).
-    const current = new Thread(entry, { workerData: { writeGate: writeGateBuffer() } });
+    // A small young generation: the loop allocates little between sleeps, and V8's
+    // default (3 x 16 MiB semi-spaces) stays resident after start-up (~10 MiB of idle RSS).
+    const current = new Thread(entry, {
+      workerData: { writeGate: writeGateBuffer() },
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
     thread = current;
+    // /readyz and /metrics now expect the loop's heartbeat (worker-thread-main.ts).
+    metrics().expectWorkerHeartbeat();
     current.on("message", (message) => acceptWorkerMetrics(message));
     current.on("error", (error) => logger.error("worker thread failed", { error: error.stack ?? String(error) }));
     current.on("exit", (code) => {

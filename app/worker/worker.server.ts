@@ -46,6 +46,24 @@ export function checkpointTask(): WorkerTask {
   };
 }
 
+/** How often the worker loop reports that it is alive (/readyz, /metrics). */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+
+/**
+ * Reports that the worker loop runs: a thread that crashed or exited, or an event loop
+ * blocked by a task, stops the heartbeat.
+ */
+export function heartbeatTask(beat: () => void): WorkerTask {
+  return {
+    name: "heartbeat",
+    intervalMs: HEARTBEAT_INTERVAL_MS,
+    run: async () => {
+      beat();
+      return false;
+    },
+  };
+}
+
 export interface Worker {
   stop(): Promise<void>;
   /** Runs every task until none has work left (tests, CLI). */

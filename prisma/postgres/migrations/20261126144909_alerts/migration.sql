@@ -1,0 +1,116 @@
+-- CreateTable
+CREATE TABLE "Issue" (
+    "id" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "subjectType" TEXT NOT NULL,
+    "subjectId" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'open',
+    "title" TEXT NOT NULL,
+    "facts" TEXT NOT NULL DEFAULT '{}',
+    "samples" TEXT NOT NULL DEFAULT '[]',
+    "count" INTEGER NOT NULL DEFAULT 0,
+    "firstSeenAt" TIMESTAMP(3) NOT NULL,
+    "lastSeenAt" TIMESTAMP(3) NOT NULL,
+    "conditionSeenAt" TIMESTAMP(3) NOT NULL,
+    "openedAt" TIMESTAMP(3) NOT NULL,
+    "reopenCount" INTEGER NOT NULL DEFAULT 0,
+    "acknowledgedAt" TIMESTAMP(3),
+    "acknowledgedBy" TEXT,
+    "mutedUntil" TIMESTAMP(3),
+    "resolvedAt" TIMESTAMP(3),
+    "resolvedBy" TEXT,
+    "version" INTEGER NOT NULL DEFAULT 0,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Issue_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "IssueOccurrence" (
+    "id" TEXT NOT NULL,
+    "issueId" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL,
+    "count" INTEGER NOT NULL,
+
+    CONSTRAINT "IssueOccurrence_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "IssueChange" (
+    "id" TEXT NOT NULL,
+    "issueId" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "change" TEXT NOT NULL,
+    "actor" TEXT NOT NULL,
+    "note" TEXT,
+
+    CONSTRAINT "IssueChange_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "NotificationChannel" (
+    "id" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "url" TEXT,
+    "urlEncrypted" TEXT,
+    "to" TEXT,
+    "kinds" TEXT NOT NULL DEFAULT '[]',
+    "secretEncrypted" TEXT,
+    "enabled" BOOLEAN NOT NULL DEFAULT true,
+    "timeoutMs" INTEGER NOT NULL DEFAULT 10000,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "NotificationChannel_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "IssueNotification" (
+    "id" TEXT NOT NULL,
+    "channelId" TEXT NOT NULL,
+    "issueId" TEXT,
+    "type" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lockedBy" TEXT,
+    "lockedUntil" TIMESTAMP(3),
+    "digestOf" TEXT,
+    "lastStatus" INTEGER,
+    "lastError" TEXT,
+    "responseExcerpt" TEXT,
+    "durationMs" INTEGER,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "sentAt" TIMESTAMP(3),
+
+    CONSTRAINT "IssueNotification_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "Issue_status_lastSeenAt_idx" ON "Issue"("status", "lastSeenAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Issue_kind_subjectType_subjectId_key" ON "Issue"("kind", "subjectType", "subjectId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "IssueOccurrence_issueId_at_key" ON "IssueOccurrence"("issueId", "at");
+
+-- CreateIndex
+CREATE INDEX "IssueChange_issueId_at_idx" ON "IssueChange"("issueId", "at");
+
+-- CreateIndex
+CREATE INDEX "IssueNotification_status_nextAttemptAt_idx" ON "IssueNotification"("status", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "IssueNotification_channelId_createdAt_idx" ON "IssueNotification"("channelId", "createdAt");
+
+-- AddForeignKey
+ALTER TABLE "IssueOccurrence" ADD CONSTRAINT "IssueOccurrence_issueId_fkey" FOREIGN KEY ("issueId") REFERENCES "Issue"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "IssueChange" ADD CONSTRAINT "IssueChange_issueId_fkey" FOREIGN KEY ("issueId") REFERENCES "Issue"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "IssueNotification" ADD CONSTRAINT "IssueNotification_channelId_fkey" FOREIGN KEY ("channelId") REFERENCES "NotificationChannel"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "Source" ADD COLUMN "alertSettings" TEXT;
+
+-- AlterTable
+ALTER TABLE "Target" ADD COLUMN "alertSettings" TEXT;
