@@ -28,6 +28,9 @@ export default defineConfig({
     tsconfigPaths(),
   ],
   build: { target: "node20" },
+  // Test runs, screenshots and data files change under .cache/ and data/ all the time;
+  // the dev server must not reload the page for them.
+  server: { watch: { ignored: ["**/.cache/**", "**/data/**", "**/build/**", "**/test-results/**"] } },
   ssr: {
     // Native and server-only packages stay external; Vite must not bundle them.
     external: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg"],

@@ -9,9 +9,11 @@ import { setupRouteTest, type RouteTestContext } from "../../tests/support/route
 import { envelope, newSecret } from "../../tests/support/svix";
 import { AlertWorker } from "./alerts-worker.server";
 import * as rootRoute from "~/root";
+import * as alertSettingsRoute from "~/routes/api.v1.alert-settings.$type.$id";
 import * as issuePage from "~/routes/issues.$id";
 import * as issuesPage from "~/routes/issues._index";
 import * as notificationsPage from "~/routes/settings.notifications";
+import { createApiToken } from "~/auth/tokens.server";
 import { SourceResolver } from "~/sources/sources.server";
 
 type Handler = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<unknown>;
@@ -80,6 +82,28 @@ describe.each(PROVIDERS)("issue pages (%s)", (provider) => {
     expect(resolved.body.error).toBeNull();
     const audit = await t.database.db.auditEntry.findMany({ where: { subject: issueId }, orderBy: { at: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["issue.acknowledge", "issue.mute", "issue.resolve"]);
+  });
+
+  it("thresholds: the API reads them for viewers and takes a source's from admins only; the page's form saves them", async () => {
+    const bearer = async (role: "viewer" | "operator" | "admin") => `Bearer ${(await createApiToken(t.database.db, { name: `t-${role}`, role })).token}`;
+    const put = (auth: string, body: unknown) =>
+      new Request("http://hookline.test/api/v1/alert-settings/sources/clerk", { method: "PUT", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const params = { type: "sources", id: "clerk" };
+    expect((await call(alertSettingsRoute.action, put(await bearer("operator"), { silenceMinutes: 30 }), params)).status).toBe(403);
+    expect((await call(alertSettingsRoute.action, put(await bearer("admin"), { silenceMinutes: 0 }), params)).status).toBe(400);
+    expect((await call(alertSettingsRoute.action, put(await bearer("admin"), { loud: true }), params)).status).toBe(400);
+    const saved = await call(alertSettingsRoute.action, put(await bearer("admin"), { silenceMinutes: 30 }), params);
+    expect(saved.body).toMatchObject({ settings: { silenceMinutes: 30 }, defaults: { silenceMinutes: 60, verificationFailures: 3 } });
+    const read = await call(alertSettingsRoute.loader, new Request("http://hookline.test/api/v1/alert-settings/sources/clerk", { headers: { authorization: await bearer("viewer") } }), params);
+    expect(read.body.settings).toEqual({ silenceMinutes: 30 });
+
+    // On the issue page (its subject is the `clerk` source): admins only, "off" switches silence off.
+    const byOperator = await call(issuePage.action, t.request(`/issues/${issueId}`, { method: "POST", body: form({ intent: "thresholds", silenceMinutes: "off" }), cookie: operator }), { id: issueId });
+    expect(byOperator.status).toBe(403);
+    const byAdmin = await call(issuePage.action, t.request(`/issues/${issueId}`, { method: "POST", body: form({ intent: "thresholds", verificationFailures: "10", silenceMinutes: "off" }), cookie: admin }), { id: issueId });
+    expect(byAdmin.body.message).toMatch(/Thresholds saved/);
+    const page = await call(issuePage.loader, t.request(`/issues/${issueId}`, { cookie: admin }), { id: issueId });
+    expect(page.body.thresholds).toEqual({ subject: "source", values: { verificationFailures: 10, silenceMinutes: null }, canChange: true });
   });
 
   it("notification settings are for admins; a webhook channel's secret is shown once; Send test shows the answer", async () => {

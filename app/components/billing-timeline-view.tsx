@@ -126,7 +126,7 @@ export function BillingTimelineView({ timeline, now }: { timeline: LoadedBilling
                   <UtcTime ms={state.latestPayment.settledAt ?? state.latestPayment.createdAt} />
                 </span>
               ) : (
-                <span className="text-slate-400">none stored</span>
+                <span className="text-slate-500">none stored</span>
               )}
             </Field>
           </dl>

@@ -127,7 +127,7 @@ function Container({
           {start}
           {isOpen ? null : (
             <>
-              <span className="px-1 text-slate-400">{size}</span>
+              <span className="px-1 text-slate-500">{size}</span>
               {end}
             </>
           )}

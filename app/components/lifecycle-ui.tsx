@@ -15,7 +15,7 @@ export function formatUtc(ms: number | null | undefined, withSeconds = false): s
 }
 
 export function UtcTime({ ms, withSeconds = false, className }: { ms: number | null | undefined; withSeconds?: boolean; className?: string }) {
-  if (ms === null || ms === undefined) return <span className="text-slate-400">—</span>;
+  if (ms === null || ms === undefined) return <span className="text-slate-500">—</span>;
   const iso = new Date(ms).toISOString();
   return (
     <time dateTime={iso} title={iso} className={`whitespace-nowrap tabular-nums ${className ?? ""}`}>
@@ -121,9 +121,9 @@ export function Field({ label, children }: { label: string; children: React.Reac
 }
 
 export function JsonValue({ value }: { value: unknown }) {
-  if (value === null || value === undefined) return <span className="text-slate-400">none</span>;
+  if (value === null || value === undefined) return <span className="text-slate-500">none</span>;
   const text = JSON.stringify(value, null, 2);
-  if (text === "{}") return <span className="text-slate-400">{"{}"}</span>;
+  if (text === "{}") return <span className="text-slate-500">{"{}"}</span>;
   return <pre className="max-h-48 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs text-slate-800">{text}</pre>;
 }
 
@@ -178,7 +178,7 @@ export function CategoryFilter({
             preventScrollReset
             className={`rounded-full px-2.5 py-1 text-xs font-medium ring-1 ring-inset ${
               selected ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50"
-            } ${pill.count === 0 && !selected ? "opacity-50" : ""}`}
+            } ${pill.count === 0 && !selected ? "border-dashed text-slate-500 ring-slate-200" : ""}`}
           >
             {pill.label} <span className={selected ? "text-indigo-100" : "text-slate-500"}>{pill.count.toLocaleString("en")}</span>
           </Link>

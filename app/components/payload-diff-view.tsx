@@ -73,7 +73,7 @@ export function PayloadDiffView({ diff, currentId }: { diff: EventDiff; currentI
               <div className="flex items-center gap-2">
                 <KindBadge kind={change.kind} />
                 <code className="break-all text-xs font-semibold text-slate-900">{change.path}</code>
-                {change.noise ? <span className="text-[10px] uppercase tracking-wide text-slate-400">noise</span> : null}
+                {change.noise ? <span className="text-[10px] uppercase tracking-wide text-slate-500">noise</span> : null}
               </div>
               <div className="mt-1 font-mono text-xs">
                 {change.kind !== "added" ? (
@@ -113,10 +113,10 @@ export function PayloadDiffView({ diff, currentId }: { diff: EventDiff; currentI
                       <KindBadge kind={change.kind} />
                     </div>
                   </td>
-                  <td className={`whitespace-pre-wrap break-all px-2 py-1.5 align-top ${change.kind === "added" ? "text-slate-400" : "bg-red-50 text-red-900"}`} data-testid="diff-old">
+                  <td className={`whitespace-pre-wrap break-all px-2 py-1.5 align-top ${change.kind === "added" ? "text-slate-500" : "bg-red-50 text-red-900"}`} data-testid="diff-old">
                     {change.kind === "added" ? "(absent)" : formatDiffValue(change.oldValue)}
                   </td>
-                  <td className={`whitespace-pre-wrap break-all px-2 py-1.5 align-top ${change.kind === "removed" ? "text-slate-400" : "bg-emerald-50 text-emerald-900"}`} data-testid="diff-new">
+                  <td className={`whitespace-pre-wrap break-all px-2 py-1.5 align-top ${change.kind === "removed" ? "text-slate-500" : "bg-emerald-50 text-emerald-900"}`} data-testid="diff-new">
                     {change.kind === "removed" ? "(absent)" : formatDiffValue(change.newValue)}
                   </td>
                 </tr>

@@ -7,6 +7,7 @@ import type { EventFilter } from "~/events/event-filter";
 import { DispatchConflictError, DispatchInputError } from "./dispatch-errors";
 import type { DispatchJobRow } from "./dispatch-job.server";
 import type { JobKind, JobOrder } from "./dispatch-status";
+import type { ReplayMode } from "./replay-input";
 import { countSelection, storeFilter } from "./job-selection.server";
 import { requireTarget } from "./target.server";
 
@@ -16,6 +17,8 @@ export interface NewJob {
   eventIds?: string[] | null;
   filter?: Partial<EventFilter> | null;
   order?: JobOrder;
+  /** "latest": only each selected resource's latest event (rebuild a consumer). */
+  mode?: ReplayMode;
   maxPerSecond?: number | null;
   newSvixId?: boolean;
   onlyUndelivered?: boolean;
@@ -29,14 +32,18 @@ export async function startJob(handle: DatabaseHandle, input: NewJob): Promise<D
   const { db } = handle;
   const target = await requireTarget(db, input.targetId);
   if (!target.enabled) throw new DispatchConflictError(`Target "${target.name}" is disabled; enable it before replaying to it.`);
-  if (!input.eventIds && !input.filter && input.kind !== "retry") {
+  const mode = input.mode ?? "all";
+  if (mode === "latest" && (input.eventIds || input.kind !== "replay" || input.onlyUndelivered)) {
+    throw new DispatchInputError("mode", "Mode `latest` takes a `filter` (or none, for every resource), not `eventIds`.");
+  }
+  if (!input.eventIds && !input.filter && input.kind !== "retry" && mode !== "latest") {
     throw new DispatchInputError("eventIds", "Give `eventIds` or a `filter` to choose the events.");
   }
   const createdAt = new Date();
   const selection = {
     kind: input.kind,
     targetId: target.id,
-    filter: input.filter ? storeFilter(input.filter) : null,
+    filter: input.filter || mode === "latest" ? storeFilter(input.filter ?? {}, mode) : null,
     eventIds: input.eventIds ? JSON.stringify([...new Set(input.eventIds)]) : null,
     order: input.order ?? "timestamp",
     onlyUndelivered: input.onlyUndelivered ?? false,
@@ -66,6 +73,7 @@ export async function startJob(handle: DatabaseHandle, input: NewJob): Promise<D
       total,
       ...(input.eventIds ? { eventIds: input.eventIds.length } : {}),
       ...(job.filter ? { filter: JSON.parse(job.filter) } : {}),
+      ...(mode === "latest" ? { mode } : {}),
       ...(job.onlyUndelivered ? { onlyUndelivered: true, includeNeverSent: job.includeNeverSent } : {}),
       ...(job.since ? { since: job.since.toISOString() } : {}),
     },

@@ -5,7 +5,8 @@ import type { Db } from "~/db/prisma.server";
 import type { DispatchJob } from "~/generated/sqlite/client";
 import { DispatchNotFoundError } from "./dispatch-errors";
 import { isFinished, type JobStatus } from "./dispatch-status";
-import { readEventIds, readFilter } from "./job-selection.server";
+import { readEventIds, readFilter, readMode } from "./job-selection.server";
+import type { ReplayMode } from "./replay-input";
 
 export type DispatchJobRow = DispatchJob;
 
@@ -16,6 +17,8 @@ export interface ApiJob {
   status: JobStatus;
   targetId: string;
   targetName: string | null;
+  /** "latest": each selected resource's latest event only (a rebuild). */
+  mode: ReplayMode;
   total: number;
   sent: number;
   failed: number;
@@ -82,6 +85,7 @@ export function toApiJob(row: DispatchJobRow & { target?: { name: string } | nul
     rate: Math.round(rate * 10) / 10,
     etaSeconds: !isFinished(row.status) && rate > 0 && left > 0 ? Math.ceil(left / rate) : null,
     order: row.order,
+    mode: readMode(row.filter),
     maxPerSecond: row.maxPerSecond,
     newSvixId: row.newSvixId,
     filter: filter

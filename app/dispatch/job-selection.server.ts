@@ -9,6 +9,7 @@ import { lastIdAt } from "~/db/ids";
 import { eventFilterConditions, keysetCondition, whereClause } from "~/events/event-query.server";
 import { Prisma } from "~/generated/sqlite/client";
 import type { JobOrder } from "./dispatch-status";
+import type { ReplayMode } from "./replay-input";
 
 export interface JobSelection {
   kind: string;
@@ -22,8 +23,13 @@ export interface JobSelection {
   createdAt: Date;
 }
 
-/** A filter as stored on a job: the event list's names, dates as ISO strings. */
-export function storeFilter(filter: Partial<EventFilter>): string {
+/**
+ * A filter as stored on a job: the event list's names, dates as ISO strings, and
+ * `mode: "latest"` for a rebuild (only each resource's latest event). The mode lives
+ * in the filter because it is part of which events are selected; parseEventFilter
+ * ignores the extra name.
+ */
+export function storeFilter(filter: Partial<EventFilter>, mode: ReplayMode = "all"): string {
   return JSON.stringify({
     type: filter.type ?? [],
     outcome: filter.outcome,
@@ -32,7 +38,14 @@ export function storeFilter(filter: Partial<EventFilter>): string {
     q: filter.q,
     from: filter.from?.toISOString(),
     to: filter.to?.toISOString(),
+    ...(mode === "latest" ? { mode } : {}),
   });
+}
+
+/** The replay mode stored with a job's filter: "all" unless it is a rebuild. */
+export function readMode(stored: string | null): ReplayMode {
+  if (!stored) return "all";
+  return (JSON.parse(stored) as { mode?: unknown }).mode === "latest" ? "latest" : "all";
 }
 
 export function readFilter(stored: string | null): EventFilter | null {
@@ -53,6 +66,7 @@ export function selectionConditions(handle: DatabaseHandle, job: JobSelection): 
   // The selection is what existed when the job was made; later events are auto-forward's.
   // (Ids are newId(firstReceivedAt): "received by then" is an id range on the primary key.)
   conditions.push(Prisma.sql`e."id" <= ${lastIdAt(job.createdAt)}`);
+  if (readMode(job.filter) === "latest") conditions.push(latestOfResourceCondition(conditions));
   const attempts = (extra: Prisma.Sql) =>
     Prisma.sql`SELECT 1 FROM "DispatchAttempt" a WHERE a."eventId" = e."id" AND a."targetId" = ${job.targetId} ${extra}`;
   if (job.kind === "retry" && job.since) {
@@ -64,6 +78,57 @@ export function selectionConditions(handle: DatabaseHandle, job: JobSelection): 
     if (!job.includeNeverSent) conditions.push(Prisma.sql`EXISTS (${attempts(Prisma.empty)})`);
   }
   return conditions;
+}
+
+/**
+ * Mode "latest": `e` is the last of its resource's events that `conditions` select, in
+ * envelope order (DESIGN.md: envelope timestamp, then svix-timestamp, then time
+ * received, which is id order). A deleted resource's last event is its `*.deleted`.
+ * Events with no resource id are each their own resource. `conditions` are on the alias
+ * `e`; the innermost query binds `e` again to the later candidate `l`, so the same SQL
+ * applies to it (a primary key look-up), and the outer look-up for later events of the
+ * resource uses the (resourceId, timestampMs) index.
+ */
+export function latestOfResourceCondition(conditions: Prisma.Sql[]): Prisma.Sql {
+  const later = Prisma.sql`(l."timestampMs" > e."timestampMs" OR (l."timestampMs" = e."timestampMs" AND (
+      COALESCE(l."svixTimestamp", -1) > COALESCE(e."svixTimestamp", -1)
+      OR (COALESCE(l."svixTimestamp", -1) = COALESCE(e."svixTimestamp", -1) AND l."id" > e."id"))))`;
+  return Prisma.sql`NOT EXISTS (
+    SELECT 1 FROM "Event" l
+    WHERE l."resourceId" = e."resourceId" AND l."resourceType" = e."resourceType" AND ${later}
+      AND EXISTS (SELECT 1 FROM "Event" e WHERE e."id" = l."id"${conditions.length ? Prisma.sql` AND ${Prisma.join(conditions, " AND ")}` : Prisma.empty}))`;
+}
+
+export interface RebuildPreviewRow {
+  resourceType: string;
+  /** Resources that will be sent (one event each). */
+  resources: number;
+  /** Of those, how many go out as their `*.deleted`. */
+  deleted: number;
+}
+
+/** Mode "latest" before it starts: how many resources of each type a filter would send. */
+export async function previewLatest(handle: DatabaseHandle, filter: Partial<EventFilter>, now = new Date()): Promise<RebuildPreviewRow[]> {
+  const conditions = selectionConditions(handle, {
+    kind: "replay",
+    targetId: "",
+    filter: storeFilter(filter, "latest"),
+    eventIds: null,
+    order: "timestamp",
+    onlyUndelivered: false,
+    includeNeverSent: false,
+    since: null,
+    createdAt: now,
+  });
+  const rows = await handle.db.$queryRaw<{ resourceType: string | null; resources: bigint | number; deleted: bigint | number | null }[]>`
+    SELECT e."resourceType" AS "resourceType", COUNT(*) AS "resources",
+      SUM(CASE WHEN e."type" LIKE '%.deleted' THEN 1 ELSE 0 END) AS "deleted"
+    FROM "Event" e
+    ${whereClause(conditions)}
+    GROUP BY e."resourceType"`;
+  return rows
+    .map((row) => ({ resourceType: row.resourceType ?? "(none)", resources: Number(row.resources), deleted: Number(row.deleted ?? 0) }))
+    .sort((a, b) => b.resources - a.resources || (a.resourceType < b.resourceType ? -1 : 1));
 }
 
 /** How many events the job will send (explicit ids that no longer exist are not counted). */

@@ -4,6 +4,14 @@ import { z } from "zod";
 
 import { JOB_ORDERS } from "./dispatch-status";
 
+/**
+ * "all" sends every selected event; "latest" sends, for each resource the filter
+ * selects, only its latest event (a `*.deleted` for a deleted one): rebuilding a
+ * consumer that lost its database.
+ */
+export const REPLAY_MODES = ["all", "latest"] as const;
+export type ReplayMode = (typeof REPLAY_MODES)[number];
+
 /** Explicit selections are planned in one go, so they are bounded; use a filter beyond this. */
 export const MAX_EVENT_IDS = 10_000;
 
@@ -23,6 +31,8 @@ export const ReplayRequestSchema = z
       .optional(),
     /** The event list's filter names; validated by parseEventFilter. */
     filter: z.record(z.unknown(), { invalid_type_error: "must be an object like { \"type\": [\"user.*\"] }" }).optional(),
+    /** "latest": only each selected resource's latest event (rebuild a consumer). */
+    mode: z.enum(REPLAY_MODES, { message: `must be one of ${REPLAY_MODES.join(", ")}` }).default("all"),
     order: z.enum(JOB_ORDERS, { message: `must be one of ${JOB_ORDERS.join(", ")}` }).default("timestamp"),
     maxPerSecond: z
       .number({ invalid_type_error: "must be a number" })

@@ -148,7 +148,7 @@ export default function Overview() {
                     </td>
                     <td className="py-1.5">
                       {target.successRate === null ? (
-                        <span className="text-slate-400">no attempts</span>
+                        <span className="text-slate-500">no attempts</span>
                       ) : (
                         <div className="flex items-center gap-2">
                           <div className="h-2 w-24 overflow-hidden rounded bg-red-100" aria-hidden>

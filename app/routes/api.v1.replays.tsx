@@ -1,5 +1,5 @@
 // POST /api/v1/replays (operator): { targetId, eventIds? | filter? | retryFailedSince?,
-//   order?, maxPerSecond?, newSvixId?, onlyUndelivered?, includeNeverSent? } → 201 with the
+//   mode? ("all" | "latest": each selected resource's latest event only), order?, maxPerSecond?, newSvixId?, onlyUndelivered?, includeNeverSent? } → 201 with the
 //   job (DESIGN.md). `filter` takes the event list's names: { type: [...], outcome, source,
 //   resource, q, from, to }.
 // GET /api/v1/replays (viewer): jobs newest first, `?before=<id>` for the next page.
@@ -36,7 +36,11 @@ export const action = withApi(async ({ request }: ActionFunctionArgs) => {
   const principal = await requireApiToken(request, "operator");
   const body = await readJsonBody(request, ReplayRequestSchema);
   const chosen = [body.eventIds && "eventIds", body.filter && "filter", body.retryFailedSince && "retryFailedSince"].filter(Boolean);
-  if (chosen.length !== 1) {
+  if (body.mode === "latest" && (body.eventIds || body.retryFailedSince || body.onlyUndelivered)) {
+    throw invalidParameter("mode", "Mode `latest` takes a `filter` (or none, for every resource), not `eventIds`, `retryFailedSince` or `onlyUndelivered`.");
+  }
+  // Mode "latest" without a filter rebuilds every resource.
+  if (chosen.length !== 1 && !(body.mode === "latest" && chosen.length === 0)) {
     throw invalidParameter(
       chosen[1] ?? "eventIds",
       chosen.length ? `Give only one of \`eventIds\`, \`filter\` or \`retryFailedSince\`.` : "Give `eventIds`, a `filter` or `retryFailedSince` to choose the events.",
@@ -57,6 +61,7 @@ export const action = withApi(async ({ request }: ActionFunctionArgs) => {
           eventIds: body.eventIds ?? null,
           filter: filter ?? null,
           order: body.order,
+          mode: body.mode,
           maxPerSecond: body.maxPerSecond,
           newSvixId: body.newSvixId,
           onlyUndelivered: body.onlyUndelivered,

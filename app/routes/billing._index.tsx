@@ -124,11 +124,11 @@ export default function BillingPage() {
                         ) : null}
                       </div>
                     ) : (
-                      <span className="text-slate-400">—</span>
+                      <span className="text-slate-500">—</span>
                     )}
                   </td>
                   <td className="px-3 py-2 text-xs text-slate-700">
-                    {s.plans.length ? s.plans.map((p) => `${p.name}${p.status ? ` (${p.status.replace("_", " ")})` : ""}`).join(", ") : <span className="text-slate-400">—</span>}
+                    {s.plans.length ? s.plans.map((p) => `${p.name}${p.status ? ` (${p.status.replace("_", " ")})` : ""}`).join(", ") : <span className="text-slate-500">—</span>}
                   </td>
                   <td className="px-3 py-2 text-xs text-slate-600">
                     <UtcTime ms={s.lastEventAt} />

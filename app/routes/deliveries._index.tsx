@@ -229,7 +229,7 @@ export default function Deliveries() {
                     <OutcomeBadge outcome={delivery.outcome} />
                   </td>
                   <td className="max-w-[22rem] truncate px-3 py-2 text-xs text-slate-600" title={delivery.outcomeDetail ?? undefined}>
-                    {delivery.outcomeDetail ?? <span className="text-slate-400">—</span>}
+                    {delivery.outcomeDetail ?? <span className="text-slate-500">—</span>}
                   </td>
                   <td className="px-3 py-2 font-mono text-xs">
                     {delivery.eventId ? (
@@ -237,11 +237,11 @@ export default function Deliveries() {
                         {delivery.type}
                       </Link>
                     ) : (
-                      <span className="text-slate-400">—</span>
+                      <span className="text-slate-500">—</span>
                     )}
                   </td>
                   <td className="max-w-[14rem] truncate px-3 py-2 font-mono text-xs text-slate-700" title={delivery.svixId ?? undefined}>
-                    {delivery.svixId ?? <span className="text-slate-400">none</span>}
+                    {delivery.svixId ?? <span className="text-slate-500">none</span>}
                   </td>
                   <td className="px-3 py-2 text-slate-700">{delivery.source}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{delivery.status}</td>

@@ -218,14 +218,14 @@ function Summary({ detail }: { detail: EventDetail }) {
         </Link>
       </span>
     ) : (
-      <span className="text-slate-400">—</span>
+      <span className="text-slate-500">—</span>
     );
   const rows: [string, React.ReactNode][] = [
     ["Type", <code key="t">{event.type}</code>],
     ["Envelope time", <Timestamp key="e" iso={new Date(event.timestamp).toISOString()} />],
     ["Received", <Timestamp key="r" iso={event.receivedAt} />],
     ["Source", <code key="s">{event.source}</code>],
-    ["Instance", event.instanceId ? <code key="i">{event.instanceId}</code> : <span className="text-slate-400">—</span>],
+    ["Instance", event.instanceId ? <code key="i">{event.instanceId}</code> : <span className="text-slate-500">—</span>],
     [
       "svix-id",
       <span key="m" className="inline-flex items-center gap-2">

@@ -243,7 +243,7 @@ export default function OrganizationPage() {
                           {c.change === "role_changed" ? (
                             c.beforeUnknown ? (
                               <span>
-                                to <After value={c.role} /> <span className="text-slate-400">(before: not in the loaded history)</span>
+                                to <After value={c.role} /> <span className="text-slate-500">(before: not in the loaded history)</span>
                               </span>
                             ) : (
                               <span>

@@ -70,7 +70,14 @@ export default function Replays() {
           <h1 className="text-xl font-semibold">Replays</h1>
           <p className="text-sm text-slate-600">Jobs that send stored events to a target again, newest first.</p>
         </div>
-        {navigation.state === "loading" ? <span className="text-sm text-slate-500">Loading…</span> : null}
+        <div className="flex items-baseline gap-3">
+          {navigation.state === "loading" ? <span className="text-sm text-slate-500">Loading…</span> : null}
+          {canManage && targets.length > 0 ? (
+            <Link to="/replays/rebuild" className="text-sm text-indigo-700 hover:underline" title="Send each resource's latest event only">
+              Rebuild a consumer →
+            </Link>
+          ) : null}
+        </div>
       </div>
 
       {jobs.length === 0 && firstPage ? (

@@ -166,7 +166,7 @@ export default function Accounts() {
             </thead>
             <tbody className="divide-y divide-slate-100">
               {accounts.map((account) => (
-                <tr key={account.id} data-testid="account-row" className={account.disabled ? "text-slate-400" : undefined}>
+                <tr key={account.id} data-testid="account-row" className={account.disabled ? "text-slate-500" : undefined}>
                   <td className="px-3 py-2">
                     <span className="font-medium">{account.email}</span>
                     {account.name ? <span className="ml-2 text-slate-500">{account.name}</span> : null}

@@ -123,11 +123,11 @@ export default function Tokens() {
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {tokens.map((token) => (
-                  <tr key={token.id} data-testid="token-row" className={token.revokedAt ? "text-slate-400" : undefined}>
+                  <tr key={token.id} data-testid="token-row" className={token.revokedAt ? "text-slate-500" : undefined}>
                     <td className="px-3 py-2 font-medium">{token.name}</td>
                     <td className="px-3 py-2 font-mono text-xs">{token.prefix}…</td>
                     <td className="px-3 py-2">{token.role}</td>
-                    {isAdmin ? <td className="px-3 py-2">{token.owner ?? <span className="text-slate-400">CLI</span>}</td> : null}
+                    {isAdmin ? <td className="px-3 py-2">{token.owner ?? <span className="text-slate-500">CLI</span>}</td> : null}
                     <td className="px-3 py-2">
                       <Timestamp iso={token.createdAt} />
                     </td>

@@ -237,6 +237,15 @@ export default function TargetPage() {
             ) : null}
           </div>
           <div className="rounded-lg border border-slate-200 bg-white p-4">
+            <h2 className="text-base font-semibold">Rebuild a consumer</h2>
+            <p className="mt-1 text-sm text-slate-600">
+              It lost its database: send each user, organization, membership and billing object&apos;s latest event only (deletions included).
+            </p>
+            <Link to={`/replays/rebuild?targetId=${encodeURIComponent(target.id)}`} className="mt-2 inline-block text-sm text-indigo-700 hover:underline">
+              See what it sends →
+            </Link>
+          </div>
+          <div className="rounded-lg border border-slate-200 bg-white p-4">
             <h2 className="text-base font-semibold">Recover an outage</h2>
             <div className="mt-3">
               <OutageRecoveryForm targets={[]} fixedTargetId={target.id} defaultFrom={defaults.from} defaultTo={defaults.to} />

@@ -120,7 +120,7 @@ export default function Targets() {
                   </td>
                   <td className="px-3 py-2 text-right tabular-nums" data-testid="success-rate">
                     {t.stats.successRate === null ? (
-                      <span className="text-slate-400">—</span>
+                      <span className="text-slate-500">—</span>
                     ) : (
                       <span className={t.stats.successRate < 0.95 ? "text-red-700" : "text-emerald-700"}>
                         {(t.stats.successRate * 100).toFixed(t.stats.successRate === 1 ? 0 : 1)}%
@@ -135,7 +135,7 @@ export default function Targets() {
                   <td className={`px-3 py-2 text-right tabular-nums ${t.stats.failures ? "text-red-700" : "text-slate-600"}`}>
                     {t.stats.failures.toLocaleString("en")}
                   </td>
-                  <td className="px-3 py-2 text-slate-700">{t.stats.lastAttemptAt ? <Timestamp iso={t.stats.lastAttemptAt} /> : <span className="text-slate-400">never</span>}</td>
+                  <td className="px-3 py-2 text-slate-700">{t.stats.lastAttemptAt ? <Timestamp iso={t.stats.lastAttemptAt} /> : <span className="text-slate-500">never</span>}</td>
                 </tr>
               ))}
             </tbody>

@@ -397,7 +397,13 @@ export async function handleNodeEventStream(handle: DatabaseHandle, req: Incomin
       res.once("close", listener);
     },
   };
-  await runEventStream(handle, opening.request, sink);
+  try {
+    await runEventStream(handle, opening.request, sink);
+  } catch (failure) {
+    // The watcher could not start (database down): end the stream; the client retries.
+    logger.error("stream: could not start", { error: String(failure), requestId: req.requestId });
+    sink.end();
+  }
 }
 
 /** The Remix route's answer: the same stream as a Web ReadableStream. */
@@ -441,7 +447,10 @@ export async function eventStreamResponse(handle: DatabaseHandle, request: Reque
       closeListeners.push(listener);
     },
   };
-  void runEventStream(handle, opening.request, sink);
+  runEventStream(handle, opening.request, sink).catch((failure: unknown) => {
+    logger.error("stream: could not start", { error: String(failure) });
+    sink.end();
+  });
   return new Response(body, {
     headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" },
   });

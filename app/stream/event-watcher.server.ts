@@ -64,7 +64,11 @@ export class EventWatcher {
 
   /** Starts watching on first use; resolves once the starting point is known. */
   start(): Promise<void> {
-    this.ready ??= this.init();
+    // A failed start (database down) is tried again by the next stream.
+    this.ready ??= this.init().catch((error: unknown) => {
+      this.ready = null;
+      throw error;
+    });
     return this.ready;
   }
 

@@ -74,7 +74,7 @@ export function AttemptsTable({
                 {a.responseExcerpt ? (
                   <pre className="max-h-20 overflow-auto whitespace-pre-wrap break-all font-mono text-xs text-slate-600">{a.responseExcerpt}</pre>
                 ) : (
-                  <span className="text-xs text-slate-400">—</span>
+                  <span className="text-xs text-slate-500">—</span>
                 )}
               </td>
             </tr>
