@@ -308,6 +308,6 @@ describe("hookline backup (SQLite)", () => {
 
     const help = await hookline(["backup", "--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: hookline backup --to FILE/);
+    expect(help.stdout).toMatch(/^Usage: (npx )?hookline backup --to FILE/);
   }, 60_000);
 });
