@@ -1,9 +1,10 @@
 // Copy as curl and Download raw, as an operator uses them: the command copied from the
 // event page runs in a real shell against a local receiver that verifies with `svix`.
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { promisify } from "node:util";
 
 import { expect, test } from "@playwright/test";
 import { Webhook } from "svix";
@@ -52,7 +53,8 @@ test("copy as curl re-signs in the browser and the receiver verifies it; downloa
     const command = (await page.getByTestId("curl-command").textContent())!;
     expect(command).toContain(receiverUrl);
 
-    execFileSync("bash", ["-c", command], { timeout: 15_000 });
+    // Not execFileSync: the receiver runs in this process and must answer meanwhile.
+    await promisify(execFile)("bash", ["-c", command], { timeout: 15_000 });
     expect(received).toHaveLength(1);
     expect(received[0]!.body.equals(raw)).toBe(true);
     expect(() => new Webhook(secret).verify(received[0]!.body, received[0]!.headers as Record<string, string>)).not.toThrow();

@@ -19,7 +19,7 @@ test("a wrong-secret burst opens an issue seen in the header; fixing the secret 
   await page.goto("/settings/sources");
   const add = page.locator("form", { has: page.getByRole("button", { name: "Add source" }) });
   await add.getByLabel("Slug").fill(slug);
-  await add.getByLabel("Name").fill("Alerts");
+  await add.getByLabel("Name", { exact: true }).fill("Alerts");
   await add.getByLabel("Signing secret(s) (optional)").fill(wrong);
   await add.getByRole("button", { name: "Add source" }).click();
   await expect(page.getByRole("listitem", { name: `Source ${slug}` }).getByTestId("secret-status")).toContainText("1 secret configured");

@@ -30,7 +30,7 @@ test("an operator creates a target, replays one event and a filtered batch, and 
   // Create a target; its generated secret is shown exactly once.
   await page.goto("/targets");
   await expect(page.getByRole("heading", { name: "Targets", exact: true })).toBeVisible();
-  await page.getByLabel("Name").fill(`Consumer ${run}`);
+  await page.getByLabel("Name", { exact: true }).fill(`Consumer ${run}`);
   await page.getByLabel("URL").fill(receiver.url);
   await page.getByLabel("Max sends per second").fill("50");
   await page.getByRole("button", { name: "Create target" }).click();

@@ -1,12 +1,16 @@
 // Any address no other route answers (issue 13, G). Matching it here, rather than
 // leaving it unmatched, lets the root loader run, so the 404 page keeps the signed-in
 // header and navigation, and shows no router internals.
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLocation, useRouteLoaderData } from "@remix-run/react";
 
+import { requireUser } from "~/auth/session.server";
 import type { loader as rootLoader } from "~/root";
 
-export function loader() {
+export async function loader({ request }: LoaderFunctionArgs) {
+  // Signed-out visitors go to the sign-in page, as for every real page: which
+  // addresses exist is nothing to tell a stranger.
+  await requireUser(request);
   throw new Response("Not found", { status: 404 });
 }
 
