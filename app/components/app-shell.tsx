@@ -172,9 +172,8 @@ function NavigationProgress() {
   }, [busy]);
   return (
     <div
-      role={visible ? "progressbar" : undefined}
-      aria-label={visible ? "Loading page" : undefined}
-      aria-hidden={!visible}
+      // Decorative: the page's own "Loading…" states speak to screen readers.
+      aria-hidden
       data-testid="navigation-progress"
       data-state={visible ? "loading" : "idle"}
       className={`pointer-events-none fixed inset-x-0 top-0 z-50 h-0.5 overflow-hidden transition-opacity ${visible ? "opacity-100" : "opacity-0"}`}

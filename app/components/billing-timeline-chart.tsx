@@ -82,11 +82,13 @@ export function BillingTimelineChart({ timeline, now }: { timeline: BillingTimel
   ].join(". ");
 
   return (
-    <figure className="m-0">
+    // Below ~720 px the drawing would shrink past reading: it keeps its size and the
+    // figure scrolls sideways instead (issue 13, G).
+    <figure className="m-0 overflow-x-auto">
       <svg
         viewBox={`0 0 ${WIDTH} ${height}`}
-        className="h-auto w-full select-none"
-        role="img"
+        className="h-auto w-full min-w-[720px] select-none"
+        role="group"
         aria-label={`Billing timeline. ${description}`}
         data-testid="billing-chart"
         fontFamily="ui-sans-serif, system-ui, sans-serif"

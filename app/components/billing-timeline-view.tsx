@@ -170,6 +170,7 @@ export function BillingTimelineView({ timeline, now }: { timeline: LoadedBilling
       <div className="grid gap-4 lg:grid-cols-2">
         {anyPeriod ? (
         <Card title="Status periods" id="periods">
+          <div className="overflow-x-auto">
           <table className="min-w-full text-sm">
             <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
               <tr>
@@ -198,6 +199,7 @@ export function BillingTimelineView({ timeline, now }: { timeline: LoadedBilling
               )}
             </tbody>
           </table>
+          </div>
         </Card>
         ) : null}
 
@@ -205,6 +207,7 @@ export function BillingTimelineView({ timeline, now }: { timeline: LoadedBilling
           {timeline.attempts.length === 0 ? (
             <p className="text-sm text-slate-600">No payment attempt is stored for this {timeline.subject.kind}.</p>
           ) : (
+            <div className="overflow-x-auto">
             <table className="min-w-full text-sm">
               <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
                 <tr>
@@ -236,6 +239,7 @@ export function BillingTimelineView({ timeline, now }: { timeline: LoadedBilling
                 ))}
               </tbody>
             </table>
+            </div>
           )}
         </Card>
       </div>

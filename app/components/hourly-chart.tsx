@@ -31,8 +31,10 @@ export function HourlyChart({
   };
   if (!mounted) return <div style={{ height }} className="animate-pulse rounded bg-slate-50" aria-label={`${label} (loading chart)`} />;
   return (
-    <div style={{ height }} role="img" aria-label={label}>
-      <ResponsiveContainer width="100%" height="100%">
+    <div style={{ height }} role="img" aria-label={label} className="min-w-0">
+      {/* The label describes the chart; its drawing is hidden from assistive tech (axe aria-roles). */}
+      <div aria-hidden className="h-full">
+        <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="hour" tickFormatter={format} tick={{ fontSize: 11 }} minTickGap={24} />
@@ -43,7 +45,8 @@ export function HourlyChart({
             <Bar key={key} dataKey={key} stackId="a" fill={colorFor(key, keys)} isAnimationActive={false} />
           ))}
         </BarChart>
-      </ResponsiveContainer>
+        </ResponsiveContainer>
+      </div>
     </div>
   );
 }

@@ -57,7 +57,9 @@ function Node({
   const pathText = formatJsonPath(path);
   const key = name === null ? null : <span className="text-slate-800">{typeof name === "number" ? name : JSON.stringify(name)}</span>;
   const actions = (
-    <span className="ml-2 inline-flex gap-1 opacity-0 transition-opacity group-hover/row:opacity-100 group-focus-within/row:opacity-100">
+    // Laid over the row's right end rather than after the value: a long value would
+    // otherwise push the (invisible) buttons onto a blank line of their own.
+    <span className="absolute right-1 top-0 inline-flex gap-1 rounded bg-white/95 pl-1 opacity-0 transition-opacity group-hover/row:opacity-100 group-focus-within/row:opacity-100">
       {pathText ? <CopyButton text={pathText} label="Copy path" title={`Copy path ${pathText}`} /> : null}
       <CopyButton text={typeof value === "string" ? value : JSON.stringify(value, null, 2)} label="Copy value" />
     </span>
@@ -67,7 +69,7 @@ function Node({
     const entries: [Segment, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
     if (entries.length === 0) {
       return (
-        <div className="group/row pl-4" data-path={pathText}>
+        <div className="group/row relative pl-4" data-path={pathText}>
           {key}
           {key ? ": " : null}
           <span className="text-slate-500">{Array.isArray(value) ? "[]" : "{}"}</span>
@@ -80,7 +82,7 @@ function Node({
   }
 
   return (
-    <div className="group/row rounded pl-4 hover:bg-slate-50" data-path={pathText}>
+    <div className="group/row relative rounded pl-4 hover:bg-slate-50" data-path={pathText}>
       {key}
       {key ? ": " : null}
       <Primitive value={value} masked={masked.has(pathText) || value === REDACTED} />
@@ -116,24 +118,28 @@ function Container({
   const [start, end] = isArray ? ["[", "]"] : ["{", "}"];
   const size = `${entries.length} ${isArray ? (entries.length === 1 ? "item" : "items") : entries.length === 1 ? "key" : "keys"}`;
   return (
-    <details open={isOpen} onToggle={(event) => setOpen(event.currentTarget.open)} data-path={pathText}>
-      <summary className="group/row cursor-pointer list-none rounded hover:bg-slate-50 [&::-webkit-details-marker]:hidden">
-        <span aria-hidden className={`mr-1 inline-block w-3 text-slate-400 transition-transform ${isOpen ? "rotate-90" : ""}`}>
-          ▸
-        </span>
-        {keyLabel}
-        {keyLabel ? ": " : null}
-        <span className="text-slate-500">
-          {start}
-          {isOpen ? null : (
-            <>
-              <span className="px-1 text-slate-500">{size}</span>
-              {end}
-            </>
-          )}
-        </span>
+    // A button, not <summary>: the row also holds copy buttons, and interactive
+    // content inside a <summary> is unreachable for screen readers (axe nested-interactive).
+    <div data-path={pathText} data-open={isOpen}>
+      <div className="group/row relative rounded hover:bg-slate-50">
+        <button type="button" aria-expanded={isOpen} onClick={() => setOpen(!isOpen)} className="cursor-pointer rounded text-left">
+          <span aria-hidden className={`mr-1 inline-block w-3 text-slate-400 transition-transform ${isOpen ? "rotate-90" : ""}`}>
+            ▸
+          </span>
+          {keyLabel}
+          {keyLabel ? ": " : null}
+          <span className="text-slate-500">
+            {start}
+            {isOpen ? null : (
+              <>
+                <span className="px-1 text-slate-500">{size}</span>
+                {end}
+              </>
+            )}
+          </span>
+        </button>
         {actions}
-      </summary>
+      </div>
       {isOpen ? (
         <>
           <div className="ml-4 border-l border-slate-100 pl-3">
@@ -144,7 +150,7 @@ function Container({
           <div className="ml-4 text-slate-500">{end}</div>
         </>
       ) : null}
-    </details>
+    </div>
   );
 }
 
@@ -171,7 +177,33 @@ function Primitive({ value, masked }: { value: unknown; masked: boolean }) {
       </span>
     );
   }
-  if (typeof value === "number") return <span className="text-sky-800">{String(value)}</span>;
+  if (typeof value === "number") {
+    const when = epochMsDate(value);
+    if (when) {
+      return (
+        <time dateTime={when.toISOString()} title={describeInstant(when)} className="cursor-help text-sky-800 underline decoration-sky-800/40 decoration-dotted underline-offset-2">
+          {String(value)}
+        </time>
+      );
+    }
+    return <span className="text-sky-800">{String(value)}</span>;
+  }
   if (typeof value === "boolean" || value === null) return <span className="text-violet-700">{String(value)}</span>;
   return <span className="text-slate-500">{String(value)}</span>;
+}
+
+/**
+ * Clerk's timestamps (`created_at`, `updated_at`, `expire_at`, the envelope's
+ * `timestamp`) are epoch milliseconds: 13-digit integers between 2001 and 2286. Other
+ * numbers (amounts, counts) never reach that range in practice.
+ */
+export function epochMsDate(value: number): Date | null {
+  if (!Number.isInteger(value) || value < 1e12 || value >= 1e13) return null;
+  return new Date(value);
+}
+
+function describeInstant(date: Date): string {
+  const utc = date.toISOString().replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
+  const local = date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium", hour12: false });
+  return `${utc}\n${local} (your time)`;
 }

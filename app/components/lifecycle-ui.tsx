@@ -26,7 +26,7 @@ export function UtcTime({ ms, withSeconds = false, className }: { ms: number | n
 
 export function Card({ title, children, actions, id, testId }: { title: string; children: React.ReactNode; actions?: React.ReactNode; id?: string; testId?: string }) {
   return (
-    <section id={id} data-testid={testId} className="rounded-lg border border-slate-200 bg-white" aria-labelledby={id ? `${id}-title` : undefined}>
+    <section id={id} data-testid={testId} className="min-w-0 rounded-lg border border-slate-200 bg-white" aria-labelledby={id ? `${id}-title` : undefined}>
       <div className="flex items-center justify-between gap-3 border-b border-slate-100 px-4 py-2.5">
         <h2 id={id ? `${id}-title` : undefined} className="text-sm font-semibold text-slate-900">
           {title}
@@ -81,7 +81,7 @@ export function Inferred({ why }: { why: string }) {
 
 export function EventLink({ event, children }: { event: Pick<EventRef, "id" | "type">; children?: React.ReactNode }) {
   return (
-    <Link to={`/events/${event.id}`} className="font-mono text-xs text-indigo-700 hover:underline">
+    <Link to={`/events/${event.id}`} className="font-mono text-xs text-indigo-700 [overflow-wrap:anywhere] hover:underline">
       {children ?? event.type}
     </Link>
   );

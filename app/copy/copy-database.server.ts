@@ -12,17 +12,17 @@
 //     (rows that changed or arrived while the copy ran) and delete what the source no
 //     longer has; then compare row counts and checksums. Running `copy` again after
 //     stopping the server is the catch-up pass: it is this step on a finished copy.
-//  5. Rebuild the search index on the destination (SQLite's FTS5 and Postgres' tsvector
-//     differ in form), with the worker's own indexPendingEvents().
+//  5. Build the search index on the destination (SQLite's FTS5 and Postgres' tsvector
+//     differ in form, so it is rebuilt, not copied): copy-search.server.ts, on its own
+//     connection while step 4 runs.
 // The whole run reads the source in one snapshot, so child rows never point at parents
 // that were not there when the parent table was read.
 // Secrets are sealed with AAD bound to table:id:field (ADR 0010); ids are copied as they
 // are, so they still open on the destination with the same HOOKLINE_ENCRYPTION_KEY.
-import { createDatabase } from "~/db/prisma.server";
 import { migrateDatabase, readMigrations } from "~/db/migrate.server";
 import { databaseProvider } from "~/db/database-url";
-import { indexPendingEvents } from "~/events/search.server";
 import { COPY_STATE_TABLE, openEndpoint, type CopyEndpoint } from "./copy-endpoints.server";
+import { openSearchIndexer } from "./copy-search.server";
 import {
   decodeCursor,
   encodeCursor,
@@ -35,9 +35,10 @@ import {
 } from "./copy-values";
 
 /** Columns that are derived on each database and so are not copied as they are. */
-const DERIVED_COLUMNS: Record<string, Record<string, unknown>> = {
-  // The destination builds its own search index (step 5): every event starts unindexed.
-  Event: { searchIndexed: false },
+export const DERIVED_COLUMNS: Record<string, Record<string, unknown>> = {
+  // The destination builds its own search index (step 5, copy-search.server.ts), for
+  // every copied event: the worker must not index them again.
+  Event: { searchIndexed: true },
 };
 
 /** The `_HooklineCopy` row that names the source and holds the run's summary. */
@@ -149,8 +150,35 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
     }
     phaseMs.copy = performance.now() - t0;
 
-    // 4. Reconcile and verify.
+    // 5, started early: the search index fills on its own connection (mostly database
+    // work) while step 4 hashes rows (mostly ours).
     t0 = performance.now();
+    const indexer = openSearchIndexer(options.to);
+    let searchProgress: ((p: CopyProgress) => void) | null = null;
+    let scanned = 0;
+    const eventRows = await source.count("Event").catch(() => 0);
+    const fillIndex = async () => {
+      for (let n; (n = await indexer.next()) > 0; ) {
+        scanned += n;
+        searchProgress?.({ phase: "search", table: "EventSearch", done: scanned, total: Math.max(eventRows, scanned), finished: false });
+      }
+    };
+    let searching: Promise<void> = Promise.resolve();
+    try {
+      const savedIndexes = (await destination.readState())?.find((row) => row.table === SEARCH_INDEXES_ROW)?.cursor ?? null;
+      await indexer.dropIndexes(savedIndexes ? (JSON.parse(savedIndexes) as string[]) : null, (definitions) =>
+        destination!.writeState(SEARCH_INDEXES_ROW, sourceId, { cursor: JSON.stringify(definitions) }),
+      );
+      searching = fillIndex();
+      // Awaited after step 4; until then a failure must not surface as an unhandled rejection.
+      searching.catch(() => {});
+    } catch (error) {
+      await indexer.close();
+      throw error;
+    }
+
+    // 4. Reconcile and verify.
+    const verifyStarted = performance.now();
     const reports = new Map<string, TableReport>();
     const extras: TablePlan[] = [];
     for (const plan of plans) {
@@ -169,19 +197,33 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
       const again = await reconcileTable(source, destination, plan, batchRows, progress);
       reports.set(plan.source.name, { ...again, fixed: report.fixed + again.fixed });
     }
-    phaseMs.verify = performance.now() - t0;
+    phaseMs.verify = performance.now() - verifyStarted;
     await source.endSnapshot();
 
     const tables = plans.map((plan) => reports.get(plan.source.name)!);
     const identical = tables.every((t) => t.identical);
+
+    // 5, finished: the rest of the index, events the catch-up pass added, the GIN index back.
+    try {
+      searchProgress = progress;
+      await searching;
+      const eventReport = reports.get("Event");
+      if (eventReport?.fixed) {
+        indexer.restart();
+        scanned = 0;
+        await fillIndex();
+      }
+      if (extras.some((plan) => plan.source.name === "Event")) await indexer.removeOrphans();
+      progress({ phase: "search", table: "EventSearch", done: scanned, total: scanned, finished: true });
+      if (await indexer.finish()) await destination.writeState(SEARCH_INDEXES_ROW, sourceId, { cursor: null });
+    } finally {
+      await indexer.close();
+    }
+    const indexedEvents = indexer.added;
+    phaseMs.search = performance.now() - t0;
     if (identical) await destination.writeState(META_ROW, sourceId, { copied: true, verifiedAt: new Date().toISOString() });
     await destination.close();
     destination = null;
-
-    // 5. Search index.
-    t0 = performance.now();
-    const indexedEvents = await rebuildSearch(options.to, reports.get("Event")?.sourceRows ?? 0, progress);
-    phaseMs.search = performance.now() - t0;
 
     return { tables, identical, copiedRows, indexedEvents, resumed, durationMs: performance.now() - started, phaseMs };
   } finally {
@@ -200,6 +242,8 @@ interface TablePlan {
   derived: Set<number>;
   /** Values written instead of the source's in derived columns. */
   overrides: [number, unknown][];
+  /** The source's row count taken by the copy step (progress bars only). */
+  sourceCount?: number;
 }
 
 function planTable(table: TableInfo, destination: TableInfo | undefined): TablePlan {
@@ -245,6 +289,7 @@ async function copyTable(
 ): Promise<number> {
   const table = plan.source.name;
   const total = await source.count(table);
+  plan.sourceCount = total;
   let cursor = storedCursor ? decodeCursor(storedCursor, plan.keyPositions.map((i) => plan.source.columns[i]!.kind)) : null;
   let done = alreadyCopied;
   progress({ phase: "copy", table, done, total, finished: false });
@@ -282,17 +327,25 @@ async function reconcileTable(
   const table = plan.source.name;
   const kinds = plan.source.columns.map((c) => c.kind);
   const destinationKinds = plan.writeColumns.map((c) => c.kind);
-  const total = await source.count(table);
+  // Only for the progress bar: counting a large Postgres table is a full scan.
+  const total = plan.sourceCount ?? (await source.count(table));
   const sourceSum = new TableChecksum();
   const destinationSum = new TableChecksum();
   let fixed = 0;
   let cursor: Row | null = null;
   progress({ phase: "verify", table, done: 0, total, finished: false });
+  // As in copyTable: the next source page is read while the destination answers for
+  // this one, and hashing overlaps whichever read is still in flight.
+  let next = source.readAfter(plan.source, cursor, batchRows);
   for (;;) {
-    const rows = await source.readAfter(plan.source, cursor, batchRows);
+    const rows = await next;
     if (rows.length === 0) break;
     cursor = keyOf(plan, rows.at(-1)!);
-    const theirs = await destination.readByKeys(reorderedForRead(plan), rows.map((row) => keyOf(plan, row)));
+    const reading = destination.readByKeys(reorderedForRead(plan), rows.map((row) => keyOf(plan, row)));
+    reading.catch(() => {});
+    next = rows.length < batchRows ? Promise.resolve([]) : source.readAfter(plan.source, cursor, batchRows);
+    next.catch(() => {});
+    const theirs = await reading;
     const theirHashes = new Map<string, Buffer>();
     for (const row of theirs) {
       const hash = rowHash(destinationKinds, row, plan.derived);
@@ -311,7 +364,6 @@ async function reconcileTable(
       fixed += differing.length;
     }
     progress({ phase: "verify", table, done: sourceSum.rows, total: Math.max(total, sourceSum.rows), finished: false });
-    if (rows.length < batchRows) break;
   }
   progress({ phase: "verify", table, done: sourceSum.rows, total: sourceSum.rows, finished: true });
   const destinationRows = await destination.count(table);
@@ -375,23 +427,7 @@ async function requireEmpty(destination: CopyEndpoint) {
   }
 }
 
-async function rebuildSearch(url: string, events: number, progress: (p: CopyProgress) => void): Promise<number> {
-  const handle = createDatabase(url);
-  let indexed = 0;
-  try {
-    progress({ phase: "search", table: "EventSearch", done: 0, total: events, finished: false });
-    for (;;) {
-      const n = await indexPendingEvents(handle, 2000);
-      if (n === 0) break;
-      indexed += n;
-      progress({ phase: "search", table: "EventSearch", done: indexed, total: Math.max(events, indexed), finished: false });
-    }
-    progress({ phase: "search", table: "EventSearch", done: indexed, total: indexed, finished: true });
-    return indexed;
-  } finally {
-    await handle.db.$disconnect();
-  }
-}
+const SEARCH_INDEXES_ROW = "EventSearch#indexes";
 
 function sameDatabase(a: string, b: string): boolean {
   return a.trim() === b.trim();

@@ -173,6 +173,30 @@ export function summarizeEvent(type: string, data: Json | null): string {
       const why = status === "failed" ? [asString(reason?.code), asString(reason?.decline_code)].filter(Boolean).join(" / ") : "";
       return `Payment ${status}${amount ? ` · ${amount}` : ""}${why ? ` (${why})` : ""}`;
     }
+    case "role":
+    case "permission": {
+      // Instance-wide authorization: "Role Billing manager (org:billing_manager) created".
+      const noun = resource === "role" ? "Role" : "Permission";
+      if (action === "deleted") return `${noun} deleted`;
+      const name = asString(data?.name);
+      const key = asString(data?.key);
+      const what = name && key ? `${name} (${key})` : (name ?? key);
+      return `${noun}${what ? ` ${what}` : ""} ${action}`;
+    }
+    case "invitation": {
+      // Application (not organization) invitations.
+      const email = asString(data?.email_address) ?? "someone";
+      if (action === "created") return `Invited ${email} to sign up`;
+      if (action === "accepted") return `${email} accepted the sign-up invitation`;
+      if (action === "revoked") return `Sign-up invitation for ${email} revoked`;
+      return `Sign-up invitation for ${email} ${action}`;
+    }
+    case "waitlistEntry": {
+      const email = asString(data?.email_address) ?? "someone";
+      const status = asString(data?.status);
+      if (action === "created") return `${email} joined the waitlist`;
+      return `Waitlist entry for ${email}${status ? `: ${status}` : ` ${action}`}`;
+    }
     default:
       return type;
   }

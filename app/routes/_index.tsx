@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 function Card({ title, children, action }: { title: string; children: React.ReactNode; action?: React.ReactNode }) {
   return (
-    <section className="rounded-lg border border-slate-200 bg-white p-4">
+    <section className="min-w-0 rounded-lg border border-slate-200 bg-white p-4">
       <div className="mb-3 flex items-baseline justify-between">
         <h2 className="text-sm font-semibold text-slate-800">{title}</h2>
         {action}
@@ -124,10 +124,11 @@ export default function Overview() {
         <Card title="Forwarding targets (last 24 hours)" action={<Link className="text-xs text-indigo-700 hover:underline" to="/targets">Targets →</Link>}>
           {data.targets.length === 0 ? (
             <p className="text-sm text-slate-600">
-              No targets yet. <Link className="text-indigo-700 hover:underline" to="/targets">Add one</Link> to forward or replay events to
+              No targets yet. <Link className="text-indigo-700 underline" to="/targets">Add one</Link> to forward or replay events to
               your consumer.
             </p>
           ) : (
+            <div className="overflow-x-auto">
             <table className="w-full text-sm">
               <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
                 <tr>
@@ -164,6 +165,7 @@ export default function Overview() {
                 ))}
               </tbody>
             </table>
+            </div>
           )}
         </Card>
 
@@ -186,7 +188,7 @@ export default function Overview() {
                         {job.failed ? <span className="text-red-700"> · {job.failed} failed</span> : null}
                       </span>
                     </div>
-                    <div className="mt-1 h-2 overflow-hidden rounded bg-slate-100" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+                    <div className="mt-1 h-2 overflow-hidden rounded bg-slate-100" role="progressbar" aria-label={`${job.kind} to ${job.targetName}: ${percent}% done`} aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
                       <div className="h-full bg-indigo-500" style={{ width: `${percent}%` }} />
                     </div>
                   </li>

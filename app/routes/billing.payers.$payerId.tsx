@@ -29,7 +29,7 @@ export default function PayerPage() {
       </Link>
       <p className="mt-2 text-xs font-medium uppercase tracking-wide text-slate-500">Payer</p>
       <h1 className="text-xl font-semibold">
-        <span className="font-mono">{payerId}</span>
+        <span className="break-all font-mono">{payerId}</span>
       </h1>
       <PayerLine timeline={timeline} />
       <p className="mt-1 text-sm text-slate-600">

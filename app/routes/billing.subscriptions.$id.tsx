@@ -33,7 +33,7 @@ export default function SubscriptionPage() {
         <div>
           <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Subscription</p>
           <h1 className="flex flex-wrap items-center gap-2 text-xl font-semibold">
-            <span className="font-mono">{subscriptionId}</span>
+            <span className="break-all font-mono">{subscriptionId}</span>
             <StatusBadge status={timeline.state.status} inferred={timeline.state.statusInferred} />
           </h1>
           <PayerLine timeline={timeline} />

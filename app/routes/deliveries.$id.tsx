@@ -148,7 +148,7 @@ export default function DeliveryPage() {
             <>
               <p className="mt-1 max-w-3xl text-slate-600">
                 If the source&apos;s secret was wrong when this arrived, fix it in{" "}
-                <Link to="/settings/sources" className="text-indigo-700 hover:underline">
+                <Link to="/settings/sources" className="text-indigo-700 underline">
                   Settings → Sources
                 </Link>{" "}
                 and check the stored bytes again. A valid signature turns it into an event, as ingest would have.
@@ -180,7 +180,7 @@ export default function DeliveryPage() {
             <Timestamp iso={delivery.receivedAt} />
           </Field>
           <Field label="Source">
-            <Link to={`/deliveries?outcome=all&source=${encodeURIComponent(delivery.source)}`} className="text-indigo-700 hover:underline">
+            <Link to={`/deliveries?outcome=all&source=${encodeURIComponent(delivery.source)}`} className="text-indigo-700 underline">
               {delivery.source}
             </Link>{" "}
             <span className="text-slate-500">POST /webhooks/{delivery.source}</span>

@@ -243,7 +243,9 @@ export default function Deliveries() {
                   <td className="max-w-[14rem] truncate px-3 py-2 font-mono text-xs text-slate-700" title={delivery.svixId ?? undefined}>
                     {delivery.svixId ?? <span className="text-slate-500">none</span>}
                   </td>
-                  <td className="px-3 py-2 text-slate-700">{delivery.source}</td>
+                  <td className="max-w-[14rem] truncate px-3 py-2 text-slate-700" title={delivery.source}>
+                    {delivery.source}
+                  </td>
                   <td className="px-3 py-2 text-right tabular-nums">{delivery.status}</td>
                   <td className="px-3 py-2 text-right tabular-nums text-slate-600">{delivery.size.toLocaleString("en")}</td>
                 </tr>

@@ -214,6 +214,7 @@ export default function OrganizationPage() {
               {memberHistory.changes.length === 0 ? (
                 <p className="text-sm text-slate-600">No membership events.</p>
               ) : (
+                <div className="overflow-x-auto">
                 <table className="min-w-full text-sm">
                   <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
                     <tr>
@@ -261,6 +262,7 @@ export default function OrganizationPage() {
                     ))}
                   </tbody>
                 </table>
+                </div>
               )}
               {memberHistory.truncated ? <p className="mt-2 text-xs text-slate-500">The latest 200 membership events; the timeline has the rest.</p> : null}
             </Card>

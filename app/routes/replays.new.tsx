@@ -120,7 +120,7 @@ export default function NewReplay() {
         ) : (
           <strong>every stored event</strong>
         )}{" "}
-        <Link to={`/events${eventListSearch ? `?${eventListSearch}` : ""}`} className="text-indigo-700 hover:underline">
+        <Link to={`/events${eventListSearch ? `?${eventListSearch}` : ""}`} className="text-indigo-700 underline">
           back to the list
         </Link>
       </p>

@@ -183,7 +183,7 @@ function SourceCard({ source, origin }: { source: SourceSettingsItem; origin: st
         )}
       </div>
       <p className="mt-2 text-slate-600">
-        Ingest URL: <code className="select-all rounded bg-slate-100 px-1.5 py-0.5 text-slate-900">{origin + source.ingestPath}</code>
+        Ingest URL: <code className="select-all break-all rounded bg-slate-100 px-1.5 py-0.5 text-slate-900">{origin + source.ingestPath}</code>
       </p>
       <div className="mt-2 text-slate-700">
         <SecretSummary source={source} />

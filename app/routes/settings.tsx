@@ -24,13 +24,13 @@ export default function Settings() {
   return (
     <div>
       <h1 className="text-xl font-semibold">Settings</h1>
-      <nav className="mt-3 flex gap-1 border-b border-slate-200 text-sm" aria-label="Settings">
+      <nav className="mt-3 flex gap-1 overflow-x-auto border-b border-slate-200 text-sm" aria-label="Settings">
         {TABS.filter((tab) => isAdmin || !tab.admin).map((tab) => (
           <NavLink
             key={tab.to}
             to={tab.to}
             className={({ isActive }) =>
-              `-mb-px border-b-2 px-3 py-2 font-medium ${isActive ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`
+              `-mb-px whitespace-nowrap border-b-2 px-3 py-2 font-medium ${isActive ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"}`
             }
           >
             {tab.label}
