@@ -8,7 +8,8 @@ import { hookline } from "./support/cli";
 import { logIn } from "./support/login";
 
 test.beforeAll(() => {
-  hookline(["send", "all", "--count", "1", "--url", `${E2E.baseURL}/webhooks/clerk`, "--secret", E2E.secret]);
+  // A fixed seed whose names and emails differ from e2e/lifecycle.spec.ts (seed 4242).
+  hookline(["send", "all", "--count", "1", "--seed", "2027", "--url", `${E2E.baseURL}/webhooks/clerk`, "--secret", E2E.secret]);
 });
 
 test("each row says what happened, and only unusual rows carry flags", async ({ page }, testInfo) => {

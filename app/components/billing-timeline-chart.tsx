@@ -82,12 +82,12 @@ export function BillingTimelineChart({ timeline, now }: { timeline: BillingTimel
   ].join(". ");
 
   return (
-    // Below ~720 px the drawing would shrink past reading: it keeps its size and the
+    // Below ~900 px the drawing would shrink past reading: it keeps its size and the
     // figure scrolls sideways instead (issue 13, G).
     <figure className="m-0 overflow-x-auto">
       <svg
         viewBox={`0 0 ${WIDTH} ${height}`}
-        className="h-auto w-full min-w-[720px] select-none"
+        className="h-auto w-full min-w-[900px] select-none"
         role="group"
         aria-label={`Billing timeline. ${description}`}
         data-testid="billing-chart"

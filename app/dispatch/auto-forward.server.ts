@@ -53,24 +53,28 @@ export async function forwardNewEvents(handle: DatabaseHandle, limit = FORWARD_B
   });
   // NOTE: on Postgres, SKIP LOCKED lets two instances scan different batches at once;
   // the `forwardScanned = FALSE` re-check makes sure no event is taken twice.
+  // NOTE: SQLite uses a partial index only when the query's literal matches its
+  // predicate (`"forwardScanned" = 0`); written `= FALSE` it scanned the whole table:
+  // 2.7 s per look at 1M events, with the write lock held for the UPDATE.
+  const unscanned = handle.provider === "postgres" ? Prisma.sql`"forwardScanned" = FALSE` : Prisma.sql`"forwardScanned" = 0`;
   const pick =
     handle.provider === "postgres"
-      ? Prisma.sql`SELECT "id" FROM "Event" WHERE "forwardScanned" = FALSE ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED`
-      : Prisma.sql`SELECT "id" FROM "Event" WHERE "forwardScanned" = FALSE ORDER BY "id" LIMIT ${limit}`;
+      ? Prisma.sql`SELECT "id" FROM "Event" WHERE ${unscanned} ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED`
+      : Prisma.sql`SELECT "id" FROM "Event" WHERE ${unscanned} ORDER BY "id" LIMIT ${limit}`;
   if (targets.length === 0) {
     // NOTE: look before writing. An UPDATE takes SQLite's write lock even when it
     // changes nothing, and ingest would wait for it every turn; SQLite ingest stores
     // events already scanned while no target auto-forwards, so there is usually none.
-    const [unscanned] = await handle.db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Event" WHERE "forwardScanned" = FALSE LIMIT 1`;
-    if (!unscanned) return 0;
+    const [first] = await handle.db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Event" WHERE ${unscanned} ORDER BY "id" LIMIT 1`;
+    if (!first) return 0;
     // Nothing forwards: mark the batch scanned without reading it back (at ingest rates
     // the RETURNING rows cost more than the update).
-    return handle.db.$executeRaw`UPDATE "Event" SET "forwardScanned" = TRUE WHERE "id" IN (${pick}) AND "forwardScanned" = FALSE`;
+    return handle.db.$executeRaw`UPDATE "Event" SET "forwardScanned" = TRUE WHERE "id" IN (${pick}) AND ${unscanned}`;
   }
   return handle.db.$transaction(async (tx) => {
     const events = await tx.$queryRaw<ScannedEvent[]>`
       UPDATE "Event" SET "forwardScanned" = TRUE
-      WHERE "id" IN (${pick}) AND "forwardScanned" = FALSE
+      WHERE "id" IN (${pick}) AND ${unscanned}
       RETURNING "id", "type", "resourceType", "resourceId", "firstReceivedAt"`;
     if (events.length === 0) return 0;
     // Arrival order (ids are time-ordered): forwarding keeps the order Svix delivered in.

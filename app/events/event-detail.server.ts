@@ -215,6 +215,15 @@ function loadDispatchAttempts(handle: DatabaseHandle, eventId: string): Promise<
  * tombstone (`{ id, deleted: true }`) is not a state to compare with.
  */
 export async function findPreviousState(handle: DatabaseHandle, row: EventRow): Promise<EventRow | null> {
+  const previousId = await findPreviousStateId(handle, row);
+  return previousId ? getEventRow(handle, previousId) : null;
+}
+
+/** The id of that previous state (the event list's summaries need only its payload). */
+export async function findPreviousStateId(
+  handle: DatabaseHandle,
+  row: Pick<EventRow, "id" | "resourceType" | "resourceId" | "timestampMs" | "firstReceivedAt">,
+): Promise<string | null> {
   if (!row.resourceType || !row.resourceId) return null;
   const previous = await handle.db.event.findFirst({
     where: {
@@ -232,7 +241,7 @@ export async function findPreviousState(handle: DatabaseHandle, row: EventRow): 
     orderBy: [{ timestampMs: "desc" }, { firstReceivedAt: "desc" }, { id: "desc" }],
     select: { id: true },
   });
-  return previous ? getEventRow(handle, previous.id) : null;
+  return previous?.id ?? null;
 }
 
 function dataOf(envelope: unknown): unknown {

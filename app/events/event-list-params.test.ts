@@ -31,7 +31,10 @@ describe("event list page parameters", () => {
     const zoned = page("from=2026-11-23T02:10:00%2B02:00");
     expect(zoned.ok && zoned.value.query.filter.from?.toISOString()).toBe("2026-11-23T00:10:00.000Z");
     expect(asUtc("2026-11-23T02:10:00Z")).toBe("2026-11-23T02:10:00Z");
-    expect(toDateTimeLocal("2026-11-23T02:10:00.000Z")).toBe("2026-11-23T02:10");
+    expect(toDateTimeLocal("2026-11-23T02:10:00.000Z")).toBe("2026-11-23 02:10:00");
+    // Typed with a space, 24-hour, as the page writes every time.
+    const typed = page("range=custom&from=2026-11-23%2002:10:05");
+    expect(typed.ok && typed.value.query.filter.from?.toISOString()).toBe("2026-11-23T02:10:05.000Z");
     expect(toDateTimeLocal(null)).toBe("");
   });
 

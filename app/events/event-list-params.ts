@@ -1,6 +1,6 @@
 // The /events page's URL on top of the shared event filter (event-filter.ts): time
 // presets that stay relative when bookmarked (`range=24h` means "the last 24 hours
-// whenever this link is opened"), and `datetime-local` inputs read as UTC, the zone
+// whenever this link is opened"), and typed dates with no zone read as UTC, the zone
 // every Hookline page shows. Browser-safe.
 import { parseEventListQuery, type EventListQuery, type ParseResult } from "./event-filter";
 
@@ -15,19 +15,21 @@ export const RANGE_VALUES = ["", ...Object.keys(TIME_PRESETS), "custom"] as cons
 /** Page-only parameters, not part of the filter. */
 const PAGE_ONLY = ["range"];
 
-// `<input type="datetime-local">` sends `2026-11-23T02:10` with no zone.
-const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
+// The page's date fields send `2026-11-23 02:10:00` (typed, 24-hour, as every time on
+// the page is written) or, from older links, `2026-11-23T02:10` as `datetime-local`
+// did: no zone either way.
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
 
-/** A `datetime-local` value means UTC here; ISO values with a zone pass through. */
+/** A date and time with no zone means UTC here; ISO values with a zone pass through. */
 export function asUtc(value: string): string {
-  return LOCAL_DATE_TIME.test(value.trim()) ? `${value.trim()}Z` : value;
+  return LOCAL_DATE_TIME.test(value.trim()) ? `${value.trim().replace(" ", "T")}Z` : value;
 }
 
-/** An ISO instant as a `datetime-local` value (UTC), for filling the inputs back in. */
+/** An ISO instant as the date fields show it: `2026-11-23 02:10:00` (UTC, 24-hour). */
 export function toDateTimeLocal(iso: string | null | undefined): string {
   if (!iso) return "";
   const date = new Date(asUtc(iso));
-  return Number.isNaN(date.getTime()) ? iso : date.toISOString().slice(0, 16);
+  return Number.isNaN(date.getTime()) ? iso : date.toISOString().slice(0, 19).replace("T", " ");
 }
 
 export interface EventListPageQuery {

@@ -52,6 +52,16 @@ describe.each(PROVIDERS)("event pages (%s)", (provider) => {
     expect((anonymous as Response).headers.get("location")).toBe("/login?redirectTo=%2Fevents");
   });
 
+  it("summarises every row in words, and says what an update changed (issue 13, A)", async () => {
+    const data = await listLoader({ request: ctx.request("/events", { cookie: cookies.viewer! }), params: {}, context: {} });
+    expect(data.summaries[ids.created!]).toBe("Signed up: Ada");
+    expect(data.summaries[ids.updated!]).toBe("Ada Lovelace · name changed");
+    expect(data.summaries[ids.updated2!]).toBe("Augusta Lovelace · name changed");
+    expect(data.summaries[ids.org!]).toBe("Organization created: Analytical Engines");
+    // Never the code or body of an SMS, whatever the role.
+    expect(data.summaries[ids.sms!]).not.toContain("771234");
+  });
+
   it("lists events with counts per type under the other filters, and the replay count for operators only", async () => {
     const viewer = await list("", cookies.viewer!);
     expect(viewer.ok && viewer.events.map((e) => e.id)).toEqual([ids.sms, ids.org, ids.updated2, ids.updated, ids.created]);

@@ -228,8 +228,11 @@ export default function Deliveries() {
                   <td className="px-3 py-2">
                     <OutcomeBadge outcome={delivery.outcome} />
                   </td>
-                  <td className="max-w-[22rem] truncate px-3 py-2 text-xs text-slate-600" title={delivery.outcomeDetail ?? undefined}>
-                    {delivery.outcomeDetail ?? <span className="text-slate-500">—</span>}
+                  <td className="px-3 py-2 text-xs text-slate-600">
+                    {/* max-width on a table cell is ignored; on a block inside it, it holds. */}
+                    <span className="block max-w-[16rem] truncate" title={delivery.outcomeDetail ?? undefined}>
+                      {delivery.outcomeDetail ?? <span className="text-slate-500">—</span>}
+                    </span>
                   </td>
                   <td className="px-3 py-2 font-mono text-xs">
                     {delivery.eventId ? (
@@ -243,8 +246,10 @@ export default function Deliveries() {
                   <td className="max-w-[14rem] truncate px-3 py-2 font-mono text-xs text-slate-700" title={delivery.svixId ?? undefined}>
                     {delivery.svixId ?? <span className="text-slate-500">none</span>}
                   </td>
-                  <td className="max-w-[14rem] truncate px-3 py-2 text-slate-700" title={delivery.source}>
-                    {delivery.source}
+                  <td className="px-3 py-2 text-slate-700">
+                    <span className="block max-w-[11rem] truncate" title={delivery.source}>
+                      {delivery.source}
+                    </span>
                   </td>
                   <td className="px-3 py-2 text-right tabular-nums">{delivery.status}</td>
                   <td className="px-3 py-2 text-right tabular-nums text-slate-600">{delivery.size.toLocaleString("en")}</td>

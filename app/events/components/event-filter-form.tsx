@@ -19,10 +19,24 @@ export function EventFilterForm({ sources, counts }: { sources: { slug: string; 
   const [range, setRange] = useState(initialRange);
   const [types, setTypes] = useState<string[]>(() => searchParams.getAll("type").flatMap((t) => t.split(",")).filter(Boolean));
   const navigation = useNavigation();
+  // On a phone the eleven fields would fill two screens before the first event: they
+  // fold behind one button there, and say how many are set.
+  const [open, setOpen] = useState(false);
+  const set = [...new Set(["type", "resource", "q", "outcome", "source", "range", "from", "to"].filter((name) => searchParams.get(name)))].length;
 
   return (
     <Form method="get" action="/events" className="mt-4 rounded-lg border border-slate-200 bg-white p-3" aria-label="Filter events" data-testid="event-filters">
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-6">
+      <button
+        type="button"
+        className="flex w-full items-center justify-between text-sm font-medium text-slate-700 md:hidden"
+        aria-expanded={open}
+        aria-controls="event-filter-fields"
+        onClick={() => setOpen(!open)}
+      >
+        <span>Filters{set ? ` · ${set} set` : ""}</span>
+        <span aria-hidden>{open ? "▴" : "▾"}</span>
+      </button>
+      <div id="event-filter-fields" className={`${open ? "mt-3 grid" : "hidden"} grid-cols-1 gap-3 sm:grid-cols-2 md:mt-0 md:grid lg:grid-cols-6`}>
         <div className="lg:col-span-2">
           <span className={labelClass} id="types-label">
             Event types
@@ -94,13 +108,37 @@ export function EventFilterForm({ sources, counts }: { sources: { slug: string; 
               <label htmlFor="from" className={labelClass}>
                 From (UTC)
               </label>
-              <input id="from" name="from" type="datetime-local" step="1" defaultValue={toDateTimeLocal(searchParams.get("from"))} className={inputClass} />
+              <input
+                id="from"
+                name="from"
+                type="text"
+                inputMode="numeric"
+                autoComplete="off"
+                spellCheck={false}
+                pattern="\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?"
+                placeholder="2026-01-15 14:30:00"
+                title="UTC, 24-hour: YYYY-MM-DD HH:MM[:SS]"
+                defaultValue={toDateTimeLocal(searchParams.get("from"))}
+                className={`${inputClass} font-mono`}
+              />
             </div>
             <div>
               <label htmlFor="to" className={labelClass}>
                 To (UTC)
               </label>
-              <input id="to" name="to" type="datetime-local" step="1" defaultValue={toDateTimeLocal(searchParams.get("to"))} className={inputClass} />
+              <input
+                id="to"
+                name="to"
+                type="text"
+                inputMode="numeric"
+                autoComplete="off"
+                spellCheck={false}
+                pattern="\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?"
+                placeholder="2026-01-15 14:30:00"
+                title="UTC, 24-hour: YYYY-MM-DD HH:MM[:SS]"
+                defaultValue={toDateTimeLocal(searchParams.get("to"))}
+                className={`${inputClass} font-mono`}
+              />
             </div>
           </>
         ) : null}
@@ -135,7 +173,7 @@ export function EventFilterForm({ sources, counts }: { sources: { slug: string; 
           </select>
         </div>
       </div>
-      <div className="mt-3 flex items-center gap-3">
+      <div className={`${open ? "flex" : "hidden"} mt-3 items-center gap-3 md:flex`}>
         <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60" disabled={navigation.state === "loading"}>
           Apply filters
         </button>

@@ -16,15 +16,22 @@ import { useColumnVisibility } from "./column-menu";
 function IdCell({ id }: { id: string | null }) {
   if (!id) return <span className="text-slate-500">—</span>;
   return (
-    <span className="group/id inline-flex items-center gap-1">
+    // The copy button lies over the end of the truncated id while the row is hovered or
+    // the button focused, so it takes no column width of its own.
+    <span className="group/id relative inline-flex items-center">
       <Link
         to={`/events?resource=${encodeURIComponent(id)}`}
-        className="block max-w-[11rem] truncate font-mono text-xs text-slate-700 hover:text-indigo-700 hover:underline"
+        className="block max-w-[10rem] truncate font-mono text-xs text-slate-700 hover:text-indigo-700 hover:underline"
         title={`${id}: every event about it`}
       >
         {id}
       </Link>
-      <CopyButton text={id} label="Copy" title={`Copy ${id}`} className="opacity-0 group-hover/id:opacity-100 focus:opacity-100" />
+      <CopyButton
+        text={id}
+        label="Copy"
+        title={`Copy ${id}`}
+        className="absolute right-0 top-1/2 -translate-y-1/2 opacity-0 shadow-sm focus:opacity-100 group-hover/row:opacity-100 group-hover/id:opacity-100"
+      />
     </span>
   );
 }
@@ -131,7 +138,7 @@ export function EventsTable({
             <button
               type="button"
               onClick={() => onSelect(row.original.id)}
-              className="block max-w-[26rem] truncate text-left text-slate-800 hover:text-indigo-700 hover:underline"
+              className="block max-w-[24rem] truncate text-left text-slate-800 hover:text-indigo-700 hover:underline"
               title={`${text}. Preview (j/k to move, Enter to open)`}
               data-testid="event-summary"
             >
@@ -211,7 +218,7 @@ export function EventsTable({
           {table.getRowModel().rows.map((row) => (
             <tr
               key={row.id}
-              className={`${row.id === selectedId ? "bg-indigo-50 outline outline-2 -outline-offset-2 outline-indigo-500" : fresh.has(row.id) ? "bg-indigo-50" : "hover:bg-slate-50"}`}
+              className={`group/row ${row.id === selectedId ? "bg-indigo-50 outline outline-2 -outline-offset-2 outline-indigo-500" : fresh.has(row.id) ? "bg-indigo-50" : "hover:bg-slate-50"}`}
               data-selected={row.id === selectedId || undefined}
               data-testid="event-row"
               data-event-id={row.id}
