@@ -10,6 +10,7 @@ import { hasRole } from "~/auth/roles";
 import { requireUser } from "~/auth/session.server";
 import { inputClass, primaryButtonClass } from "~/components/form-styles";
 import { RouteError } from "~/components/route-error";
+import { NoTargetNotice, TargetSelect } from "~/dispatch/components/target-picker";
 import { database, db } from "~/db/prisma.server";
 import { replayEvents } from "~/dispatch/batch-replay.server";
 import { JOB_ORDERS } from "~/dispatch/dispatch-status";
@@ -132,30 +133,12 @@ export default function NewReplay() {
       ) : !canReplay ? (
         <p className="mt-6 rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-600">Replaying needs the operator role.</p>
       ) : usable.length === 0 ? (
-        <p className="mt-6 rounded-lg border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">
-          There is no enabled target to send to.{" "}
-          <Link to="/targets" className="text-indigo-700 hover:underline">
-            Add a target
-          </Link>{" "}
-          first.
-        </p>
+        <NoTargetNotice />
       ) : (
         <Form method="post" action={`${location.pathname}${location.search}`} className="mt-6 space-y-4 rounded-lg border border-slate-200 bg-white p-5">
           <input type="hidden" name="intent" value="replay" />
           <div className="grid gap-4 sm:grid-cols-3">
-            <label className="block text-sm sm:col-span-3">
-              <span className="font-medium text-slate-700">Target</span>
-              <select name="targetId" required className={inputClass} defaultValue={usable.length === 1 ? usable[0]!.id : ""}>
-                <option value="" disabled>
-                  Choose a target…
-                </option>
-                {usable.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name} — {t.url}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <TargetSelect targets={usable} className="sm:col-span-3" />
             <label className="block text-sm">
               <span className="font-medium text-slate-700">Order</span>
               <select name="order" className={inputClass} defaultValue="timestamp">
