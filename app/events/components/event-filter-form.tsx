@@ -4,7 +4,8 @@ import { useMemo, useState } from "react";
 
 import { eventTypeGroups } from "~/catalog/event-catalog";
 import { DEFAULT_LIMIT } from "~/events/event-filter";
-import { TIME_PRESETS, toDateTimeLocal } from "~/events/event-list-params";
+import { UtcDateTimeInput } from "~/components/utc-datetime-input";
+import { TIME_PRESETS } from "~/events/event-list-params";
 import { useDismissable } from "./use-dismissable";
 import { useSettled } from "./use-settled";
 
@@ -108,37 +109,13 @@ export function EventFilterForm({ sources, counts }: { sources: { slug: string; 
               <label htmlFor="from" className={labelClass}>
                 From (UTC)
               </label>
-              <input
-                id="from"
-                name="from"
-                type="text"
-                inputMode="numeric"
-                autoComplete="off"
-                spellCheck={false}
-                pattern="\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?"
-                placeholder="2026-01-15 14:30:00"
-                title="UTC, 24-hour: YYYY-MM-DD HH:MM[:SS]"
-                defaultValue={toDateTimeLocal(searchParams.get("from"))}
-                className={`${inputClass} font-mono`}
-              />
+              <UtcDateTimeInput id="from" name="from" defaultValue={searchParams.get("from")} className={inputClass} />
             </div>
             <div>
               <label htmlFor="to" className={labelClass}>
                 To (UTC)
               </label>
-              <input
-                id="to"
-                name="to"
-                type="text"
-                inputMode="numeric"
-                autoComplete="off"
-                spellCheck={false}
-                pattern="\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?"
-                placeholder="2026-01-15 14:30:00"
-                title="UTC, 24-hour: YYYY-MM-DD HH:MM[:SS]"
-                defaultValue={toDateTimeLocal(searchParams.get("to"))}
-                className={`${inputClass} font-mono`}
-              />
+              <UtcDateTimeInput id="to" name="to" defaultValue={searchParams.get("to")} className={inputClass} />
             </div>
           </>
         ) : null}
