@@ -105,9 +105,9 @@ describe.each(PROVIDERS)("auto-forward (%s)", (provider) => {
   });
 });
 
-// SQLite ingest stores events already scanned while no target auto-forwards; switching
-// a target on hands back the events received since then (reopenForwardScan). Postgres
-// stores them unscanned, and a scan with no target marks them the same way.
+// Ingest stores events already scanned while no target auto-forwards; switching a
+// target on hands back the events received since then (reopenForwardScan). With
+// concurrent ingest on Postgres: app/ingest/auto-forward-gate.integration.test.ts.
 describe.each(PROVIDERS)("auto-forward switched on while events are in flight (%s)", (provider) => {
   let database: TestDatabase;
   let deps: IngestDependencies;

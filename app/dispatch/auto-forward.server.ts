@@ -2,8 +2,9 @@
 // target whose type filter matches.
 //
 // NOTE: this runs in the worker, not in ingest. Ingest only stores the event with
-// `forwardScanned = false` (a column default, no extra query); the worker flips the
-// flag and creates the tasks in one transaction. A high-water mark on event ids was
+// `forwardScanned = false` while some target auto-forwards (and as already scanned
+// while none does, see reopenForwardScan); the worker flips the flag and creates the
+// tasks in one transaction. A high-water mark on event ids was
 // the alternative, but ids come from the receive time while rows commit in any order,
 // so a mark can pass an event whose transaction had not committed yet; a flag cannot
 // miss one. Ingest never waits on forwarding, and a burst of deliveries costs the
@@ -12,6 +13,7 @@ import { typeMatchesPatterns } from "~/catalog/event-catalog";
 import { firstIdAt, newId } from "~/db/ids";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { Prisma } from "~/generated/sqlite/client";
+import { AUTO_FORWARD_LOCK } from "./auto-forward-lock";
 import { insertRows } from "./bulk-insert.server";
 import { orderKeyOf } from "./job-selection.server";
 import { TASK_COLUMNS } from "./plan-job.server";
@@ -20,18 +22,35 @@ import { parseEventTypes } from "./target.server";
 export const FORWARD_BATCH = 500;
 
 /**
+ * Postgres: run in every transaction that switches a target's auto-forward on or off,
+ * before it looks at the other targets or the events. Ingest takes the same lock
+ * shared in each batch and only then looks at the targets
+ * (app/ingest/postgres-batch-writer.server.ts), so a batch either commits before this
+ * transaction looks at the events or sees the target as this transaction leaves it.
+ * Switching off takes it too, so that one target switched off while another is
+ * switched on cannot leave a moment in which ingest sees neither. SQLite's writers are
+ * serialized already.
+ */
+export async function lockAutoForward(tx: Prisma.TransactionClient) {
+  // NOTE: Prisma's own record of the provider; a transaction client passes it through.
+  if ((tx as unknown as { _activeProvider?: string })._activeProvider !== "postgresql") return;
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUTO_FORWARD_LOCK})`);
+}
+
+/**
  * Run in the transaction that switches auto-forward on for `targetId` (created with
  * it, turned on, or re-enabled), with `since` the moment it was switched on.
  *
- * SQLite ingest stores events already marked as scanned while no target auto-forwards
- * (app/ingest/sqlite-group-commit.server.ts), and a scan with no target marks them
- * without queueing anything. Events received since `since` but stored before this
+ * Ingest stores events already marked as scanned while no target auto-forwards
+ * (app/ingest/sqlite-batch-writer.server.ts, postgres-batch-writer.server.ts), and a
+ * scan with no target marks them without queueing anything. Events received since `since` but stored before this
  * transaction are handed back to the scan, so switching on covers every event received
  * from that moment. When another target already auto-forwards, those events were
  * stored unscanned and the scan takes them as usual (resetting them would queue them
  * twice to the other target).
  */
 export async function reopenForwardScan(tx: Prisma.TransactionClient, targetId: string, since: Date) {
+  await lockAutoForward(tx);
   const others = await tx.target.count({ where: { id: { not: targetId }, autoForward: true, enabled: true, deletedAt: null } });
   if (others > 0) return;
   await tx.event.updateMany({ where: { id: { gte: firstIdAt(since) }, forwardScanned: true }, data: { forwardScanned: false } });

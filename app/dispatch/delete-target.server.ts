@@ -2,6 +2,7 @@
 // its waiting sends are canceled and its unfinished jobs end as failed.
 import { recordAudit } from "~/audit/audit.server";
 import type { Db } from "~/db/prisma.server";
+import { lockAutoForward } from "./auto-forward.server";
 import { requireTarget } from "./target.server";
 
 export async function deleteTarget(db: Db, id: string, context: { actor: string }): Promise<void> {
@@ -9,6 +10,7 @@ export async function deleteTarget(db: Db, id: string, context: { actor: string 
   const now = new Date();
   await db.$transaction(async (tx) => {
     await tx.target.update({ where: { id }, data: { deletedAt: now, enabled: false, autoForward: false } });
+    if (target.autoForward && target.enabled) await lockAutoForward(tx);
     const waiting = await tx.dispatchTask.groupBy({
       by: ["jobId"],
       where: { targetId: id, status: "pending" },

@@ -2,7 +2,7 @@
 // Switching auto-forward on starts from that moment: it does not replay history.
 import { recordAudit } from "~/audit/audit.server";
 import type { Db } from "~/db/prisma.server";
-import { reopenForwardScan } from "./auto-forward.server";
+import { lockAutoForward, reopenForwardScan } from "./auto-forward.server";
 import { checkSecret, checkTargetFields } from "./create-target.server";
 import type { TargetAllowlist } from "./outbound-policy.server";
 import { generateTargetSecret } from "./signing.server";
@@ -37,6 +37,7 @@ export async function updateTarget(
     // Switched on (turned on, or re-enabled while on): see reopenForwardScan.
     const forwarding = (target: { autoForward: boolean; enabled: boolean }) => target.autoForward && target.enabled;
     if (forwarding(updated) && !forwarding(current)) await reopenForwardScan(tx, id, now);
+    else if (forwarding(current) && !forwarding(updated)) await lockAutoForward(tx);
     return updated;
   });
   // Field names only: header values and secrets stay out of the audit log.

@@ -234,10 +234,10 @@ describe.each(PROVIDERS)("ingest over HTTP (%s)", (provider) => {
     const body = userEvent("user.created", "user_findme", Date.now(), { last_name: "Quillfeather" });
     const { json } = await post(server, "/webhooks/clerk", body, signedHeaders(SECRET, body));
     const handle = server.runtime.database;
-    // No worker runs in this server: ingest indexed it. With no auto-forward target,
-    // SQLite stores it as already scanned; on Postgres the worker scans it.
+    // No worker runs in this server: ingest indexed it, and with no auto-forward target
+    // stored it as already scanned.
     const event = await db().event.findUniqueOrThrow({ where: { id: json.eventId as string } });
-    expect(event).toMatchObject({ searchIndexed: true, forwardScanned: provider === "sqlite" });
+    expect(event).toMatchObject({ searchIndexed: true, forwardScanned: true });
     const found = await listEvents(handle, parseQuery("q=Quillfeather"));
     expect(found.events.map((e) => e.id)).toEqual([json.eventId]);
   });

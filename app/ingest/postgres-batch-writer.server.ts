@@ -12,10 +12,13 @@
 //   counting the events earlier in the same batch, as the SQLite writer sees them;
 // - a new event's payload text is indexed for search in the same statement (as SQLite
 //   ingest does), except for the types with masked values, which the worker indexes;
-// - forwardScanned stays false: the worker scans for auto-forward (as before). SQLite
-//   ingest marks events scanned while no target auto-forwards, which is safe there
-//   because its writers are serialized; on Postgres a target switched on while a batch
-//   commits could miss it (reopenForwardScan would need to take a lock ingest also takes).
+// - while no target auto-forwards, events are stored as already scanned for it (as
+//   SQLite ingest does), so the worker does not rewrite every event row. The statement
+//   decides through pg_temp.hookline_auto_forwarding() (FORWARD_GATE_SQL), which takes
+//   a shared transaction-level advisory lock and only then looks at the targets, with a
+//   snapshot of its own: switching a target on takes the same lock exclusively and hands
+//   back, in its transaction, the events received since (reopenForwardScan). Either the
+//   batch commits before the switch looks at the events, or it sees the target.
 //
 // Rows go as one JSON parameter each for deliveries and events (json_to_recordset), and
 // every body in one binary bytea parameter, cut by offset: no per-value placeholders, no
@@ -24,12 +27,36 @@ import type pg from "pg";
 
 import { extractResourceRefs, isKnownEventType } from "~/catalog/event-catalog";
 import { newId } from "~/db/ids";
+import { AUTO_FORWARD_LOCK } from "~/dispatch/auto-forward-lock";
 import { typeHasSecrets } from "~/events/redaction";
 import type { BatchResult, DeliveryBase, Operation } from "./delivery";
 import { OUTCOME_STATUS } from "./outcomes";
 
-const BATCH_SQL = `
-WITH event_rows AS (
+/**
+ * Defined on each of ingest's connections before its first batch: a temporary function
+ * (no migration; it goes with the connection). It is VOLATILE, so its query takes a
+ * snapshot of its own after the lock is granted; a query in the batch statement itself
+ * would see the targets as of the statement's start, before the lock, and could miss a
+ * target switched on meanwhile (tested in auto-forward-gate.integration.test.ts).
+ */
+export const FORWARD_GATE_SQL = `
+CREATE OR REPLACE FUNCTION pg_temp.hookline_auto_forwarding() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared(${AUTO_FORWARD_LOCK});
+  RETURN EXISTS (SELECT 1 FROM "Target" WHERE "autoForward" AND "enabled" AND "deletedAt" IS NULL);
+END
+$$`;
+
+/**
+ * The batch statement. `gated`: with the function above (events stored scanned while
+ * nothing auto-forwards); without it, every event is left to the worker's scan, as
+ * before (a connection that may not create temporary objects).
+ */
+const batchSql = (gated: boolean) => `
+WITH gate AS MATERIALIZED (
+  SELECT ${gated ? "pg_temp.hookline_auto_forwarding()" : "TRUE"} AS "forwarding"
+),
+event_rows AS (
   SELECT * FROM json_to_recordset($3::json) AS e(
     "k" int, "id" text, "sourceId" text, "svixId" text, "type" text, "knownType" boolean, "timestampMs" bigint,
     "svixTimestamp" bigint, "instanceId" text, "resourceType" text, "resourceId" text, "userId" text,
@@ -39,7 +66,7 @@ WITH event_rows AS (
 events AS (
   INSERT INTO "Event" ("id","sourceId","svixId","type","knownType","timestampMs","svixTimestamp","instanceId",
     "resourceType","resourceId","userId","organizationId","subscriptionId","payerId","firstReceivedAt",
-    "deliveryCount","outOfOrder","firstDeliveryId","searchIndexed")
+    "deliveryCount","outOfOrder","firstDeliveryId","searchIndexed","forwardScanned")
   SELECT e."id", e."sourceId", e."svixId", e."type", e."knownType", e."timestampMs", e."svixTimestamp", e."instanceId",
     e."resourceType", e."resourceId", e."userId", e."organizationId", e."subscriptionId", e."payerId",
     e."firstReceivedAt", e."n",
@@ -49,8 +76,8 @@ events AS (
       SELECT 1 FROM "Event" x
       WHERE x."resourceType" = e."resourceType" AND x."resourceId" = e."resourceId" AND x."timestampMs" > e."timestampMs"
         AND NOT (x."sourceId" = e."sourceId" AND x."svixId" = e."svixId"))),
-    e."firstDeliveryId", e."indexHere"
-  FROM event_rows e
+    e."firstDeliveryId", e."indexHere", NOT g."forwarding"
+  FROM event_rows e CROSS JOIN gate g
   -- One order of unique-key locks for every batch, so that two instances inserting the
   -- same svix-ids do not deadlock.
   ORDER BY e."svixId", e."sourceId"
@@ -93,6 +120,8 @@ search AS (
 )
 SELECT "id", "outcome", "eventId" FROM deliveries`;
 
+const BATCH_SQL = { gated: batchSql(true), ungated: batchSql(false) };
+
 /** Anything pg.Pool or pg.Client can run a query on. */
 export type Queryable = Pick<pg.Pool, "query">;
 
@@ -134,9 +163,10 @@ function indexAtIngest(type: string, body: Uint8Array): boolean {
 
 /**
  * Stores the batch in one statement and returns each operation's result, in order.
- * Rejects, with nothing stored, if the statement fails.
+ * Rejects, with nothing stored, if the statement fails. `gated`: the connection has the
+ * function of FORWARD_GATE_SQL.
  */
-export async function writeBatch(db: Queryable, operations: Operation[]): Promise<BatchResult[]> {
+export async function writeBatch(db: Queryable, operations: Operation[], options: { gated: boolean } = { gated: false }): Promise<BatchResult[]> {
   const bodies: Buffer[] = [];
   let offset = 0;
   const deliveryRows: Record<string, unknown>[] = [];
@@ -206,8 +236,8 @@ export async function writeBatch(db: Queryable, operations: Operation[]): Promis
   }
 
   const result = await db.query<{ id: string; outcome: "verified" | "duplicate" | string; eventId: string | null }>({
-    name: "hookline_ingest_batch",
-    text: BATCH_SQL,
+    name: options.gated ? "hookline_ingest_batch" : "hookline_ingest_batch_ungated",
+    text: options.gated ? BATCH_SQL.gated : BATCH_SQL.ungated,
     values: [JSON.stringify(deliveryRows), Buffer.concat(bodies, offset), JSON.stringify(eventRows)],
   });
   const stored = new Map(result.rows.map((row) => [row.id, row]));
