@@ -31,6 +31,8 @@ test("an operator signs in, sends signed sample events with the CLI and sees eac
   ).toThrow();
   await page.reload();
   await expect(rows.first().locator('[data-outcome="invalid_signature"]')).toBeVisible();
+  // Its type is what the body claims, marked as not verified; it links to no event.
+  await expect(rows.first().getByTestId("claimed-type")).toHaveText(/user\.updated\s*unverified/);
 
   await page.screenshot({ path: ".cache/e2e-screenshots/deliveries.png", fullPage: true });
 });

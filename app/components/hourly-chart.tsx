@@ -9,17 +9,38 @@ export function colorFor(key: string, keys: string[]): string {
   return PALETTE[keys.indexOf(key) % PALETTE.length] ?? "#64748b";
 }
 
+/** Whether the page is in dark mode (the `dark` class on <html>, app/components/theme.tsx), following changes. */
+export function useDarkMode(): boolean {
+  const [dark, setDark] = useState(false);
+  useEffect(() => {
+    const root = document.documentElement;
+    const read = () => setDark(root.classList.contains("dark"));
+    read();
+    const observer = new MutationObserver(read);
+    observer.observe(root, { attributes: true, attributeFilter: ["class"] });
+    return () => observer.disconnect();
+  }, []);
+  return dark;
+}
+
 export function HourlyChart({
   series,
   keys,
   label,
   height = 220,
+  color,
+  nameFor,
 }: {
   series: { hour: number; counts: Record<string, number> }[];
   keys: string[];
   label: string;
   height?: number;
+  /** A fixed colour per key (outcomes: outcomeChartColor); by default, keys take the palette in turn. */
+  color?: (key: string, dark: boolean) => string;
+  /** The legend and tooltip name of a key (outcomes: their labels); the key itself by default. */
+  nameFor?: (key: string) => string;
 }) {
+  const dark = useDarkMode();
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
   const data = series.map((bucket) => ({ hour: bucket.hour, ...bucket.counts }));
@@ -36,13 +57,14 @@ export function HourlyChart({
       <div aria-hidden className="h-full">
         <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
-          <XAxis dataKey="hour" tickFormatter={format} tick={{ fontSize: 11 }} minTickGap={24} />
-          <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
-          <Tooltip labelFormatter={(hour) => `${format(Number(hour))} UTC`} contentStyle={{ fontSize: 12 }} />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={dark ? "#334155" : "#e2e8f0"} />
+          <XAxis dataKey="hour" tickFormatter={format} tick={{ fontSize: 11, fill: dark ? "#cbd5e1" : "#475569" }} minTickGap={24} />
+          <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: dark ? "#cbd5e1" : "#475569" }} />
+          <Tooltip labelFormatter={(hour) => `${format(Number(hour))} UTC`} contentStyle={{ fontSize: 12, ...(dark ? { background: "#0f172a", borderColor: "#334155", color: "#e2e8f0" } : {}) }} />
+          {/* Legend text in the text colour, not the series colour (an amber label on white is under 4.5:1); the swatch carries the colour. */}
+          <Legend wrapperStyle={{ fontSize: 11 }} formatter={(value: string) => <span style={{ color: dark ? "#cbd5e1" : "#334155" }}>{value}</span>} />
           {keys.map((key) => (
-            <Bar key={key} dataKey={key} stackId="a" fill={colorFor(key, keys)} isAnimationActive={false} />
+            <Bar key={key} dataKey={key} name={nameFor ? nameFor(key) : key} stackId="a" fill={color ? color(key, dark) : colorFor(key, keys)} isAnimationActive={false} />
           ))}
         </BarChart>
         </ResponsiveContainer>

@@ -31,6 +31,12 @@ export interface ApiDelivery {
   eventId: string | null;
   /** The type of its event, when it has one. */
   type: string | null;
+  /**
+   * Page only (`withClaimedType`): the `type` a failed delivery's body claims when it
+   * parses as a Clerk envelope. Unverified: anyone can post any body; show it, marked,
+   * and never act on it.
+   */
+  claimedType?: string | null;
   /** Every header as [name, value] in arrival order (API only). */
   headers?: [string, string][];
 }
@@ -94,7 +100,7 @@ function decodeCursor(cursor: string): string {
 export async function listDeliveries(
   db: Db,
   query: Pick<DeliveryQuery, "outcome" | "source" | "from" | "to" | "limit" | "cursor">,
-  options: { withHeaders?: boolean } = {},
+  options: { withHeaders?: boolean; withClaimedType?: boolean } = {},
 ): Promise<{ deliveries: ApiDelivery[]; nextCursor: string | null }> {
   const outcomes = outcomesFor(query.outcome);
   const before = query.cursor ? decodeCursor(query.cursor) : null;
@@ -141,7 +147,24 @@ export async function listDeliveries(
     if (options.withHeaders) item.headers = viewHeaders(parseStoredHeaders((row as { headers?: string }).headers ?? "[]"), false).headers;
     return item;
   });
+  if (options.withClaimedType) await addClaimedTypes(db, deliveries);
   return { deliveries, nextCursor: rows.length > query.limit ? encodeCursor(page.at(-1)!.id) : null };
+}
+
+/** A claimed type longer than this is not a Clerk type; it is not shown. */
+const MAX_CLAIMED_TYPE = 80;
+
+/** Fills `claimedType` of the deliveries that did not become an event, from their stored bodies (one page: at most 50 rows). */
+async function addClaimedTypes(db: Db, deliveries: ApiDelivery[]): Promise<void> {
+  const failed = deliveries.filter((d) => !d.eventId && !d.truncated);
+  if (failed.length === 0) return;
+  const bodies = await db.delivery.findMany({ where: { id: { in: failed.map((d) => d.id) } }, select: { id: true, rawBody: true } });
+  const typeOf = new Map<string, string>();
+  for (const row of bodies) {
+    const parsed = parseEnvelope(row.rawBody, 0);
+    if (parsed.ok && parsed.envelope.type.length <= MAX_CLAIMED_TYPE) typeOf.set(row.id, parsed.envelope.type);
+  }
+  for (const delivery of deliveries) if (!delivery.eventId) delivery.claimedType = typeOf.get(delivery.id) ?? null;
 }
 
 /** Whether any delivery at all was ever stored (to tell "nothing failed" from "nothing arrived"). */

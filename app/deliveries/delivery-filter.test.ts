@@ -21,6 +21,9 @@ describe("delivery filter", () => {
     const parsed = parse("from=2026-11-23T02:10&to=2026-11-23T03:40:00Z");
     expect(parsed.ok && parsed.value.from?.toISOString()).toBe("2026-11-23T02:10:00.000Z");
     expect(parsed.ok && parsed.value.to?.toISOString()).toBe("2026-11-23T03:40:00.000Z");
+    // What the page's 24-hour UTC field (UtcDateTimeInput) sends.
+    const typed = parse("from=2026-11-23+14:10:05");
+    expect(typed.ok && typed.value.from?.toISOString()).toBe("2026-11-23T14:10:05.000Z");
   });
 
   it("turns a range preset into `from`, on the page only", () => {

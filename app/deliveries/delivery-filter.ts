@@ -18,9 +18,12 @@ export const RANGE_PRESETS = { "1h": 60 * 60 * 1000, "24h": 24 * 60 * 60 * 1000,
 export type RangePreset = keyof typeof RANGE_PRESETS;
 export const RANGE_LABELS: Record<RangePreset, string> = { "1h": "Last hour", "24h": "Last 24 hours", "7d": "Last 7 days" };
 
-/** A date-time without a zone (what `<input type="datetime-local">` sends) is read as UTC, as every page shows UTC. */
+/**
+ * A date-time without a zone is read as UTC, as every page shows UTC: `2026-11-23 02:10:00`
+ * (what UtcDateTimeInput sends) or `2026-11-23T02:10` (older links, from datetime-local).
+ */
 export function withUtcDefault(value: string): string {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
+  return /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value.replace(" ", "T")}Z` : value;
 }
 
 const isoDate = z

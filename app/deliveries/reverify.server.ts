@@ -4,7 +4,7 @@
 // have made them (ADR 0001 keeps the raw bytes for this; the rules are in
 // docs/decisions/0006-reverification-tokens-secrets.md).
 import { recordAudit } from "~/audit/audit.server";
-import { firstIdAt } from "~/db/ids";
+import { firstIdAt, lastIdAt } from "~/db/ids";
 import type { Db } from "~/db/prisma.server";
 import { parseEnvelope } from "~/ingest/envelope";
 import { DeliveryChangedError, storeVerified, svixHeader, type DeliveryBase } from "~/ingest/ingest.server";
@@ -211,6 +211,9 @@ export async function reverifyDelivery(
 export interface BulkReverifySummary {
   source: string;
   since: string;
+  /** Set when the run was limited to one outcome and a time window (a group on /deliveries). */
+  outcome: Outcome | null;
+  until: string | null;
   /** Deliveries checked in this run. */
   checked: number;
   counts: Record<ReverifyStatus, number>;
@@ -233,7 +236,7 @@ const PAGE = 200;
  */
 export async function reverifyFailedDeliveries(
   deps: ReverifyDependencies,
-  input: { source: string; since: Date },
+  input: { source: string; since: Date; outcome?: Outcome; until?: Date },
   options: { actor: string; now?: Date; max?: number },
 ): Promise<BulkReverifySummary> {
   const now = options.now ?? new Date();
@@ -249,10 +252,10 @@ export async function reverifyFailedDeliveries(
       where: {
         sourceSlug: input.source,
         // Delivery ids are newId(receivedAt), so "since" is an id range (app/db/ids.ts).
-        id: { gte: firstIdAt(input.since), ...(after ? { gt: after } : {}) },
+        id: { gte: firstIdAt(input.since), ...(input.until ? { lte: lastIdAt(input.until) } : {}), ...(after ? { gt: after } : {}) },
         eventId: null,
         truncated: false,
-        outcome: { in: [...REVERIFIABLE_OUTCOMES] },
+        outcome: { in: input.outcome ? [...REVERIFIABLE_OUTCOMES].filter((o) => o === input.outcome) : [...REVERIFIABLE_OUTCOMES] },
       },
       orderBy: { id: "asc" },
       take: PAGE,
@@ -273,12 +276,22 @@ export async function reverifyFailedDeliveries(
     if (remaining) break;
     after = batch.at(-1)!.id;
   }
-  const summary: BulkReverifySummary = { source: input.source, since: input.since.toISOString(), checked, counts, outsideTolerance, remaining, sample };
+  const summary: BulkReverifySummary = {
+    source: input.source,
+    since: input.since.toISOString(),
+    outcome: input.outcome ?? null,
+    until: input.until?.toISOString() ?? null,
+    checked,
+    counts,
+    outsideTolerance,
+    remaining,
+    sample,
+  };
   await recordAudit(deps.db, {
     actor: options.actor,
     action: "deliveries.reverify",
     subject: input.source,
-    detail: { since: summary.since, checked, counts, outsideTolerance, remaining },
+    detail: { since: summary.since, until: summary.until, outcome: summary.outcome, checked, counts, outsideTolerance, remaining },
   });
   return summary;
 }

@@ -3,7 +3,7 @@
 // secrets" for operators. Codes, message bodies and credential headers are masked;
 // operators reveal them (audited).
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 
 import { IssueBanner } from "~/alerts/components/issue-badges";
@@ -13,8 +13,10 @@ import { hasRole } from "~/auth/roles";
 import { requireUser } from "~/auth/session.server";
 import { OutcomeBadge } from "~/components/outcome-badge";
 import { RouteError } from "~/components/route-error";
-import { Timestamp } from "~/components/time";
-import { DeliveryDataOut } from "~/deliveries/components/copy-as-curl";
+import { DeliveryBody } from "~/deliveries/components/delivery-body";
+import { DeliveryHeaders } from "~/deliveries/components/delivery-headers";
+import { DeliveryRequest } from "~/deliveries/components/delivery-request";
+import { ReverifyPanel, ReverifyResult } from "~/deliveries/components/delivery-reverify";
 import { getDeliveryDetail, type DeliveryBodyView } from "~/deliveries/deliveries.server";
 import { reverifyDelivery, type ReverifyOutcome } from "~/deliveries/reverify.server";
 import { db } from "~/db/prisma.server";
@@ -66,23 +68,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return { error: null, reverified: null, revealed: { body: delivery.body, headers: delivery.headers } } satisfies ActionResult;
 }
 
-const REVERIFY_TEXT: Record<ReverifyOutcome["status"], string> = {
-  verified: "The signature matches a current secret: this delivery is an event now.",
-  duplicate: "The signature matches a current secret. Its svix-id was already stored, so it joined that event as a duplicate.",
-  malformed_payload: "The signature matches a current secret, but the body is not a Clerk envelope.",
-  still_invalid: "It still does not verify.",
-  not_reverifiable: "It cannot be re-verified.",
-};
-
 export default function DeliveryPage() {
   const { delivery, canOperate, issues } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const busy = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   const body = actionData?.revealed?.body ?? delivery.body;
   const headers = actionData?.revealed?.headers ?? delivery.headers;
-  const headersMasked = !actionData?.revealed && delivery.credentialHeaders.length > 0;
-  const failed = !delivery.eventId;
 
   return (
     <div className="space-y-6">
@@ -93,7 +83,7 @@ export default function DeliveryPage() {
         <IssueBanner issues={issues} />
         <div className="mt-2 flex flex-wrap items-center gap-3">
           <h1 className="text-xl font-semibold">Delivery</h1>
-          <span className="font-mono text-sm text-slate-600">{delivery.id}</span>
+          <span className="break-all font-mono text-sm text-slate-600">{delivery.id}</span>
           <OutcomeBadge outcome={delivery.outcome} />
           {delivery.duplicate ? <span className="text-xs text-slate-600">duplicate of an earlier delivery</span> : null}
         </div>
@@ -119,230 +109,25 @@ export default function DeliveryPage() {
         </div>
       ) : null}
 
-      {actionData?.reverified ? (
-        <div
-          role="status"
-          data-testid="reverify-result"
-          className={`rounded-lg border p-3 text-sm ${actionData.reverified.eventId ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-amber-200 bg-amber-50 text-amber-900"}`}
-        >
-          <strong>{REVERIFY_TEXT[actionData.reverified.status]}</strong> {actionData.reverified.detail.replace(/\.$/, "")}.
-          {actionData.reverified.outsideTolerance && actionData.reverified.eventId
-            ? " Its svix-timestamp was outside the 5-minute tolerance when it arrived; the event is flagged."
-            : ""}
-        </div>
-      ) : null}
+      {actionData?.reverified ? <ReverifyResult outcome={actionData.reverified} /> : null}
       {actionData?.error ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
           {actionData.error}
         </p>
       ) : null}
 
-      {failed ? (
-        <section className="rounded-lg border border-slate-200 bg-white p-4 text-sm" aria-labelledby="reverify-heading">
-          <h2 id="reverify-heading" className="font-semibold">
-            Re-verify with the current secrets
-          </h2>
-          {delivery.reverifyBlocker ? (
-            <p className="mt-1 text-slate-600">{delivery.reverifyBlocker}</p>
-          ) : canOperate ? (
-            <>
-              <p className="mt-1 max-w-3xl text-slate-600">
-                If the source&apos;s secret was wrong when this arrived, fix it in{" "}
-                <Link to="/settings/sources" className="text-indigo-700 underline">
-                  Settings → Sources
-                </Link>{" "}
-                and check the stored bytes again. A valid signature turns it into an event, as ingest would have.
-              </p>
-              <Form method="post" className="mt-3">
-                <button
-                  type="submit"
-                  name="intent"
-                  value="reverify"
-                  disabled={busy === "reverify"}
-                  className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60"
-                >
-                  {busy === "reverify" ? "Re-verifying…" : "Re-verify"}
-                </button>
-              </Form>
-            </>
-          ) : (
-            <p className="mt-1 text-slate-600">Operators and admins can re-verify it after the source&apos;s secret is fixed.</p>
-          )}
-        </section>
-      ) : null}
+      {!delivery.eventId ? <ReverifyPanel blocker={delivery.reverifyBlocker} canOperate={canOperate} /> : null}
 
-      <section className="rounded-lg border border-slate-200 bg-white" aria-labelledby="request-heading">
-        <h2 id="request-heading" className="border-b border-slate-200 px-4 py-2 text-sm font-semibold">
-          Request
-        </h2>
-        <dl className="grid grid-cols-1 gap-x-6 gap-y-2 px-4 py-3 text-sm sm:grid-cols-[12rem_1fr]">
-          <Field label="Received">
-            <Timestamp iso={delivery.receivedAt} />
-          </Field>
-          <Field label="Source">
-            <Link to={`/deliveries?outcome=all&source=${encodeURIComponent(delivery.source)}`} className="text-indigo-700 underline">
-              {delivery.source}
-            </Link>{" "}
-            <span className="text-slate-500">POST /webhooks/{delivery.source}</span>
-          </Field>
-          <Field label="Remote address">{delivery.remoteAddr ?? "unknown"}</Field>
-          <Field label="Request id">
-            <span className="font-mono text-xs">{delivery.requestId ?? "none"}</span>
-          </Field>
-          <Field label="svix-id">
-            <span className="font-mono text-xs">{delivery.svixId ?? "none"}</span>
-          </Field>
-          <Field label="svix-timestamp">
-            {delivery.svixTimestamp ? (
-              <>
-                <span className="font-mono text-xs">{delivery.svixTimestamp}</span>
-                {/^\d{1,12}$/.test(delivery.svixTimestamp) ? (
-                  <span className="ml-2 text-slate-500">
-                    (<Timestamp iso={new Date(Number(delivery.svixTimestamp) * 1000).toISOString()} />)
-                  </span>
-                ) : null}
-              </>
-            ) : (
-              "none"
-            )}
-          </Field>
-          <Field label="Answered">HTTP {delivery.status}</Field>
-          <Field label="Size">
-            {delivery.size.toLocaleString("en")} bytes
-            {delivery.truncated ? <span className="ml-2 text-amber-800">(only the first 64 KiB were kept)</span> : null}
-          </Field>
-        </dl>
-      </section>
-
-      <section className="rounded-lg border border-slate-200 bg-white" aria-labelledby="headers-heading">
-        <div className="flex items-center justify-between border-b border-slate-200 px-4 py-2">
-          <h2 id="headers-heading" className="text-sm font-semibold">
-            Headers <span className="font-normal text-slate-500">({headers.length}, in arrival order)</span>
-          </h2>
-          {headersMasked && canOperate ? (
-            <Form method="post">
-              <button
-                type="submit"
-                name="intent"
-                value="reveal"
-                disabled={busy === "reveal"}
-                className="rounded border border-slate-300 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50"
-              >
-                {busy === "reveal" ? "Revealing…" : "Reveal (recorded in the audit log)"}
-              </button>
-            </Form>
-          ) : null}
-        </div>
-        {headersMasked ? (
-          <p className="border-b border-amber-100 bg-amber-50 px-4 py-2 text-xs text-amber-900" data-testid="headers-masked">
-            Credential headers are masked ({delivery.credentialHeaders.join(", ")})
-            {canOperate ? "." : ". Viewers cannot reveal them; ask an operator."}
-          </p>
-        ) : null}
-        {headers.length === 0 ? (
-          <p className="px-4 py-3 text-sm text-slate-600">No headers were stored.</p>
-        ) : (
-          <table className="min-w-full text-sm">
-            <tbody className="divide-y divide-slate-100">
-              {headers.map(([name, value], index) => (
-                <tr key={`${name}-${index}`}>
-                  <th scope="row" className="w-64 px-4 py-1.5 text-left align-top font-mono text-xs font-medium text-slate-700">
-                    {name}
-                  </th>
-                  <td className="break-all px-4 py-1.5 font-mono text-xs text-slate-800">{value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-
-      <section className="rounded-lg border border-slate-200 bg-white" aria-labelledby="body-heading">
-        <div className="flex items-center justify-between border-b border-slate-200 px-4 py-2">
-          <h2 id="body-heading" className="text-sm font-semibold">
-            Body
-          </h2>
-          {body.kind === "masked" && body.canReveal ? (
-            <Form method="post">
-              <button
-                type="submit"
-                name="intent"
-                value="reveal"
-                disabled={busy === "reveal"}
-                className="rounded border border-slate-300 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50"
-              >
-                {busy === "reveal" ? "Revealing…" : "Reveal (recorded in the audit log)"}
-              </button>
-            </Form>
-          ) : null}
-        </div>
-        <div className="border-b border-slate-100 px-4 py-2">
-          <DeliveryDataOut
-            deliveryId={delivery.id}
-            headers={headers}
-            bodyText={body.kind === "text" && !body.clipped ? body.text : null}
-            storedBytes={delivery.truncated ? Math.min(delivery.size, 64 * 1024) : delivery.size}
-            canDownload={canOperate}
-          />
-        </div>
-        <BodyView body={body} />
-      </section>
+      <DeliveryRequest delivery={delivery} />
+      <DeliveryHeaders
+        headers={headers}
+        masked={!actionData?.revealed && delivery.credentialHeaders.length > 0}
+        credentialHeaders={delivery.credentialHeaders}
+        canReveal={canOperate}
+      />
+      <DeliveryBody delivery={delivery} body={body} headers={headers} canOperate={canOperate} />
     </div>
   );
-}
-
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <>
-      <dt className="font-medium text-slate-600">{label}</dt>
-      <dd className="text-slate-900">{children}</dd>
-    </>
-  );
-}
-
-function BodyView({ body }: { body: DeliveryBodyView }) {
-  const pre = "max-h-[36rem] overflow-auto whitespace-pre-wrap break-all px-4 py-3 font-mono text-xs text-slate-800";
-  switch (body.kind) {
-    case "empty":
-      return <p className="px-4 py-3 text-sm text-slate-600">The body was empty.</p>;
-    case "hidden":
-      return (
-        <p className="px-4 py-3 text-sm text-slate-600" data-testid="body-hidden">
-          {body.reason}
-        </p>
-      );
-    case "masked":
-      return (
-        <div>
-          <p className="border-b border-amber-100 bg-amber-50 px-4 py-2 text-xs text-amber-900" data-testid="body-masked">
-            One-time codes and message bodies are masked ({body.maskedPaths.join(", ")}); shown re-formatted.
-          </p>
-          <pre className={pre} data-testid="delivery-body">
-            {body.text}
-          </pre>
-        </div>
-      );
-    case "hex":
-      return (
-        <div>
-          <p className="border-b border-slate-100 px-4 py-2 text-xs text-slate-600">
-            Not valid UTF-8: shown as a hex dump{body.clipped ? " (the first 16 KiB)" : ""}.
-          </p>
-          <pre className={`${pre} whitespace-pre`} data-testid="delivery-body">
-            {body.lines.join("\n")}
-          </pre>
-        </div>
-      );
-    case "text":
-      return (
-        <div>
-          {body.clipped ? <p className="border-b border-slate-100 px-4 py-2 text-xs text-slate-600">Showing the first 256 KiB.</p> : null}
-          <pre className={pre} data-testid="delivery-body">
-            {body.text}
-          </pre>
-        </div>
-      );
-  }
 }
 
 export const meta: MetaFunction = () => [{ title: "Delivery · Hookline" }];
