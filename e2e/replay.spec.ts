@@ -74,7 +74,7 @@ test("an operator creates a target, replays one event and a filtered batch, and 
   await expect(page).toHaveURL(/\/replays\/new\?type=user/);
   const count = Number((await page.getByTestId("replay-count").textContent())!.replace(/,/g, ""));
   expect(count).toBeGreaterThan(2);
-  await page.getByLabel("Target").selectOption({ label: `Consumer ${run} — ${receiver.url}` });
+  await page.getByLabel("Target", { exact: true }).selectOption({ label: `Consumer ${run} — ${receiver.url}` });
   await page.getByLabel("Max per second").fill("20");
   const beforeBulk = receiver.requests.length;
   await page.getByRole("button", { name: `Replay ${count} events` }).click();

@@ -2,6 +2,7 @@
 // filter. The job is counted now and planned later by the worker in chunks; it
 // sends in envelope-timestamp order by default, one resource's events in turn.
 import { recordAudit } from "~/audit/audit.server";
+import { typeMatchesPatterns } from "~/catalog/event-catalog";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import type { EventFilter } from "~/events/event-filter";
 import { DispatchConflictError, DispatchInputError } from "./dispatch-errors";
@@ -9,7 +10,7 @@ import type { DispatchJobRow } from "./dispatch-job.server";
 import type { JobKind, JobOrder } from "./dispatch-status";
 import type { ReplayMode } from "./replay-input";
 import { countSelection, storeFilter } from "./job-selection.server";
-import { requireTarget } from "./target.server";
+import { parseEventTypes, requireTarget } from "./target.server";
 
 export interface NewJob {
   kind: JobKind;
@@ -24,6 +25,12 @@ export interface NewJob {
   onlyUndelivered?: boolean;
   includeNeverSent?: boolean;
   since?: Date | null;
+  /**
+   * False: send only the selected events whose type the target subscribes to (its
+   * `eventTypes`; /replays/new's default). True or absent: every selected event, as
+   * before (the API's and the retry jobs' behaviour).
+   */
+  includeOutsideTypes?: boolean;
   actor: string;
 }
 
@@ -40,11 +47,16 @@ export async function startJob(handle: DatabaseHandle, input: NewJob): Promise<D
     throw new DispatchInputError("eventIds", "Give `eventIds` or a `filter` to choose the events.");
   }
   const createdAt = new Date();
+  const targetTypes = input.includeOutsideTypes === false ? parseEventTypes(target.eventTypes) : [];
+  let eventIds = input.eventIds ? [...new Set(input.eventIds)] : null;
+  // Explicit ids are bounded (MAX_EVENT_IDS): the outside ones are dropped now; a
+  // filter keeps the target's types beside it and applies them when it is planned.
+  if (eventIds && targetTypes.length) eventIds = await idsOfTypes(handle, eventIds, targetTypes);
   const selection = {
     kind: input.kind,
     targetId: target.id,
-    filter: input.filter || mode === "latest" ? storeFilter(input.filter ?? {}, mode) : null,
-    eventIds: input.eventIds ? JSON.stringify([...new Set(input.eventIds)]) : null,
+    filter: input.filter || mode === "latest" ? storeFilter(input.filter ?? {}, mode, targetTypes) : null,
+    eventIds: eventIds ? JSON.stringify(eventIds) : null,
     order: input.order ?? "timestamp",
     onlyUndelivered: input.onlyUndelivered ?? false,
     includeNeverSent: input.includeNeverSent ?? false,
@@ -74,6 +86,7 @@ export async function startJob(handle: DatabaseHandle, input: NewJob): Promise<D
       ...(input.eventIds ? { eventIds: input.eventIds.length } : {}),
       ...(job.filter ? { filter: JSON.parse(job.filter) } : {}),
       ...(mode === "latest" ? { mode } : {}),
+      ...(targetTypes.length ? { onlyTargetTypes: targetTypes } : {}),
       ...(job.onlyUndelivered ? { onlyUndelivered: true, includeNeverSent: job.includeNeverSent } : {}),
       ...(job.since ? { since: job.since.toISOString() } : {}),
     },
@@ -87,4 +100,14 @@ export async function replayEvents(
 ): Promise<DispatchJobRow> {
   if (input.eventIds && input.filter) throw new DispatchInputError("filter", "Give either `eventIds` or `filter`, not both.");
   return startJob(handle, { ...input, kind: "replay" });
+}
+
+/** Of these events, those whose type matches the patterns, in the given order. */
+async function idsOfTypes(handle: DatabaseHandle, ids: string[], patterns: string[]): Promise<string[]> {
+  const keep = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await handle.db.event.findMany({ where: { id: { in: ids.slice(i, i + 500) } }, select: { id: true, type: true } });
+    for (const row of rows) if (typeMatchesPatterns(row.type, patterns)) keep.add(row.id);
+  }
+  return ids.filter((id) => keep.has(id));
 }

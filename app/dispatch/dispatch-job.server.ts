@@ -5,7 +5,7 @@ import type { Db } from "~/db/prisma.server";
 import type { DispatchJob } from "~/generated/sqlite/client";
 import { DispatchNotFoundError } from "./dispatch-errors";
 import { isFinished, type JobStatus } from "./dispatch-status";
-import { readEventIds, readFilter, readMode } from "./job-selection.server";
+import { readEventIds, readFilter, readMode, readTargetTypes } from "./job-selection.server";
 import type { ReplayMode } from "./replay-input";
 
 export type DispatchJobRow = DispatchJob;
@@ -19,6 +19,8 @@ export interface ApiJob {
   targetName: string | null;
   /** "latest": each selected resource's latest event only (a rebuild). */
   mode: ReplayMode;
+  /** Only events of these types (the target's, when the job was made) are sent; null: every selected type. */
+  targetTypes: string[] | null;
   total: number;
   sent: number;
   failed: number;
@@ -86,6 +88,7 @@ export function toApiJob(row: DispatchJobRow & { target?: { name: string } | nul
     etaSeconds: !isFinished(row.status) && rate > 0 && left > 0 ? Math.ceil(left / rate) : null,
     order: row.order,
     mode: readMode(row.filter),
+    targetTypes: readTargetTypes(row.filter),
     maxPerSecond: row.maxPerSecond,
     newSvixId: row.newSvixId,
     filter: filter

@@ -13,6 +13,7 @@ import * as targetRoute from "~/routes/api.v1.targets.$id";
 import * as targetsRoute from "~/routes/api.v1.targets";
 import * as eventReplayRoute from "~/routes/events.$id.replay";
 import * as newReplayPage from "~/routes/replays.new";
+import * as jobPage from "~/routes/replays.$id";
 import * as targetsPage from "~/routes/targets._index";
 import { SourceResolver } from "~/sources/sources.server";
 
@@ -173,9 +174,16 @@ describe.each(PROVIDERS)("dispatch API and pages (%s)", (provider) => {
     const viewerCookie = await t.cookieFor("viewer");
     const target = await (await call(targetsRoute.action, json("/api/v1/targets", "POST", { name: "page", url: "http://127.0.0.1:9/" }, operator))).json();
 
-    const confirm = await (await call(newReplayPage.loader, t.request("/replays/new?type=user.*", { cookie: viewerCookie }))).json();
-    expect(confirm).toMatchObject({ count: 3, canReplay: false });
-    expect((await call(newReplayPage.loader, t.request("/replays/new?from=nonsense", { cookie: viewerCookie }))).status).toBe(400);
+    const confirm = await (await call(newReplayPage.loader, t.request(`/replays/new?type=user.*&targetId=${target.id}`, { cookie: viewerCookie }))).json();
+    // The target takes every type, so nothing is outside.
+    expect(confirm).toMatchObject({ preview: { selected: 3, toSend: 3, outside: 0 }, targetId: target.id, canReplay: false });
+    // A bad selection is a 400 that still renders the form, saying what is wrong.
+    const bad = await call(newReplayPage.loader, t.request("/replays/new?from=nonsense", { cookie: viewerCookie }));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ preview: null, invalid: expect.stringContaining("Invalid `from`"), selection: { from: "nonsense" } });
+    // The date fields send UTC without a zone.
+    const typed = await (await call(newReplayPage.loader, t.request("/replays/new?type=user.*&from=2000-01-01+00:00:00", { cookie: viewerCookie }))).json();
+    expect(typed.selection.from).toBe("2000-01-01 00:00:00");
     const started = await call(
       newReplayPage.action,
       t.request("/replays/new?type=user.*", { method: "POST", cookie: operatorCookie, body: new URLSearchParams({ intent: "replay", targetId: target.id, maxPerSecond: "" }) }),
@@ -183,6 +191,11 @@ describe.each(PROVIDERS)("dispatch API and pages (%s)", (provider) => {
     expect(started.status).toBe(302);
     const jobId = started.headers.get("location")!.replace("/replays/", "");
     expect(await t.database.db.dispatchJob.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({ total: 3, kind: "replay" });
+    const jobView = await (await call(jobPage.loader, t.request(`/replays/${jobId}?outcome=pending`, { cookie: viewerCookie }), { id: jobId })).json();
+    expect(jobView).toMatchObject({ outcome: "pending", job: { total: 3 } });
+    const badOutcome = await call(jobPage.loader, t.request(`/replays/${jobId}?outcome=bogus`, { cookie: viewerCookie }), { id: jobId });
+    expect(badOutcome.status).toBe(400);
+    expect(await badOutcome.text()).toContain("Invalid `outcome`");
 
     const eventId = eventIds[0]!;
     const panel = await (await call(eventReplayRoute.loader, t.request(`/events/${eventId}/replay`, { cookie: viewerCookie }), { id: eventId })).json();

@@ -29,7 +29,7 @@ export interface JobSelection {
  * in the filter because it is part of which events are selected; parseEventFilter
  * ignores the extra name.
  */
-export function storeFilter(filter: Partial<EventFilter>, mode: ReplayMode = "all"): string {
+export function storeFilter(filter: Partial<EventFilter>, mode: ReplayMode = "all", targetTypes: string[] | null = null): string {
   return JSON.stringify({
     type: filter.type ?? [],
     outcome: filter.outcome,
@@ -39,7 +39,19 @@ export function storeFilter(filter: Partial<EventFilter>, mode: ReplayMode = "al
     from: filter.from?.toISOString(),
     to: filter.to?.toISOString(),
     ...(mode === "latest" ? { mode } : {}),
+    ...(targetTypes?.length ? { targetTypes } : {}),
   });
+}
+
+/**
+ * The target's event types, frozen into the filter when the job was made without the
+ * events outside them (the default on /replays/new); null when every selected type is
+ * sent. Stored beside the filter like `mode`, for the same reason.
+ */
+export function readTargetTypes(stored: string | null): string[] | null {
+  if (!stored) return null;
+  const value = (JSON.parse(stored) as { targetTypes?: unknown }).targetTypes;
+  return Array.isArray(value) && value.length ? value.filter((v): v is string => typeof v === "string") : null;
 }
 
 /** The replay mode stored with a job's filter: "all" unless it is a rebuild. */
@@ -63,6 +75,8 @@ export function readEventIds(stored: string | null): string[] | null {
 
 export function selectionConditions(handle: DatabaseHandle, job: JobSelection): Prisma.Sql[] {
   const conditions = eventFilterConditions(handle.provider, readFilter(job.filter) ?? {});
+  const targetTypes = readTargetTypes(job.filter);
+  if (targetTypes) conditions.push(...eventFilterConditions(handle.provider, { type: targetTypes }));
   // The selection is what existed when the job was made; later events are auto-forward's.
   // (Ids are newId(firstReceivedAt): "received by then" is an id range on the primary key.)
   conditions.push(Prisma.sql`e."id" <= ${lastIdAt(job.createdAt)}`);

@@ -1,6 +1,6 @@
-// /replays/:id: one job, live. The progress bar, sent/failed/left, the rate and the
-// time left refresh every second while the job runs; operators pause, resume or
-// cancel it here.
+// /replays/:id: one job, live. The progress bar, the counters per outcome, the rate,
+// the time left and the per-event log (filtered by outcome, `?outcome=…&after=<seq>`)
+// refresh every second while the job runs; operators pause, resume or cancel it here.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -11,15 +11,15 @@ import { dangerButtonClass, secondaryButtonClass } from "~/components/form-style
 import { RouteError } from "~/components/route-error";
 import { Timestamp } from "~/components/time";
 import { db } from "~/db/prisma.server";
-import { AttemptsTable } from "~/dispatch/components/attempts-table";
 import { describeSelection } from "~/dispatch/components/describe-selection";
+import { JobEventLog, OutcomeCounters } from "~/dispatch/components/job-event-log";
 import { formatEta, JobProgressBar, JobStatusBadge } from "~/dispatch/components/job-status";
 import { usePolling } from "~/dispatch/components/use-polling";
 import { cancelJob, pauseJob, resumeJob } from "~/dispatch/control-job.server";
 import { DispatchNotFoundError } from "~/dispatch/dispatch-errors";
 import { getJob } from "~/dispatch/dispatch-job.server";
-import { isFinished } from "~/dispatch/dispatch-status";
-import { recentAttempts } from "~/dispatch/dispatch-views.server";
+import { isFinished, outcomeCounts, SEND_OUTCOMES } from "~/dispatch/dispatch-status";
+import { jobEventLog } from "~/dispatch/job-event-log.server";
 import { formError, formFailure } from "~/dispatch/route-errors.server";
 
 async function loadJob(id: string) {
@@ -31,14 +31,32 @@ async function loadJob(id: string) {
   }
 }
 
+const LogQuery = z.object({
+  outcome: z.enum(SEND_OUTCOMES, { message: `must be one of ${SEND_OUTCOMES.join(", ")}` }).optional(),
+  after: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0, "must not be negative").optional(),
+});
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const account = await requireUser(request);
+  const search = new URL(request.url).searchParams;
+  const query = LogQuery.safeParse({ outcome: search.get("outcome") || undefined, after: search.get("after") || undefined });
+  if (!query.success) {
+    const issue = query.error.issues[0]!;
+    throw new Response(`Invalid \`${String(issue.path[0])}\`: ${issue.message}`, { status: 400 });
+  }
   const job = await loadJob(String(params.id));
-  const [failures, target] = await Promise.all([
-    recentAttempts(db(), { jobId: job.id, ok: false }, 20),
+  const [log, target] = await Promise.all([
+    jobEventLog(db(), job.id, { outcome: query.data.outcome, after: query.data.after }),
     db().target.findUnique({ where: { id: job.targetId }, select: { enabled: true, deletedAt: true } }),
   ]);
-  return { job, failures, targetEnabled: Boolean(target?.enabled && !target.deletedAt), canManage: hasRole(account.role, "operator") };
+  return {
+    job,
+    log,
+    outcome: query.data.outcome ?? null,
+    after: query.data.after ?? null,
+    targetEnabled: Boolean(target?.enabled && !target.deletedAt),
+    canManage: hasRole(account.role, "operator"),
+  };
 }
 
 const Intent = z.object({ intent: z.enum(["pause", "resume", "cancel"], { message: "Unknown action." }) });
@@ -57,7 +75,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ReplayJob() {
-  const { job, failures, targetEnabled, canManage } = useLoaderData<typeof loader>();
+  const { job, log, outcome, after, targetEnabled, canManage } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as { error?: string } | undefined;
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -66,7 +84,7 @@ export default function ReplayJob() {
 
   return (
     <div>
-      <nav className="text-sm text-slate-500" aria-label="Breadcrumb">
+      <nav className="text-sm text-slate-600" aria-label="Breadcrumb">
         <Link to="/replays" className="hover:underline">
           Replays
         </Link>{" "}
@@ -84,7 +102,8 @@ export default function ReplayJob() {
       <p className="mt-1 text-sm text-slate-600">
         {describeSelection(job)} · {job.order === "received" ? "arrival order" : "envelope-timestamp order"}, one resource&apos;s events in turn
         {job.maxPerSecond ? ` · at most ${job.maxPerSecond}/s` : ""}
-        {job.newSvixId ? " · fresh svix-ids" : ""} · started by {job.createdBy} <Timestamp iso={job.createdAt} />
+        {job.newSvixId ? " · fresh svix-ids" : ""}
+        {job.targetTypes ? ` · only the target's types (${job.targetTypes.join(", ")})` : ""} · started by {job.createdBy} <Timestamp iso={job.createdAt} />
       </p>
 
       {!targetEnabled && !finished ? (
@@ -108,24 +127,19 @@ export default function ReplayJob() {
           Progress
         </h2>
         <JobProgressBar total={job.total} sent={job.sent} failed={job.failed} canceled={job.canceled} />
-        <dl className="mt-4 grid grid-cols-2 gap-4 text-sm sm:grid-cols-6" data-testid="job-counts">
-          <Count label="Total" value={job.total} testId="count-total" />
-          <Count label="Sent" value={job.sent} tone="text-emerald-700" testId="count-sent" />
-          <Count label="Failed" value={job.failed} tone={job.failed ? "text-red-700" : undefined} testId="count-failed" />
-          <Count label="Left" value={job.left} testId="count-left" detail={job.retrying ? `${job.retrying} waiting to retry` : undefined} />
-          <div>
-            <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Rate</dt>
-            <dd className="mt-1 text-lg font-semibold tabular-nums">{finished ? "—" : `${job.rate}/s`}</dd>
-          </div>
-          <div>
-            <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Time left</dt>
-            <dd className="mt-1 text-lg font-semibold tabular-nums">{finished ? "—" : formatEta(job.etaSeconds)}</dd>
-          </div>
-        </dl>
-        {job.canceled ? <p className="mt-2 text-xs text-slate-500">{job.canceled.toLocaleString("en")} not sent because the job was canceled or taken over by a retry.</p> : null}
-        {!job.planned && !finished ? <p className="mt-2 text-xs text-slate-500">Still selecting events; the total may change slightly.</p> : null}
+        <OutcomeCounters counts={outcomeCounts(job)} total={job.total} active={outcome} />
+        <p className="mt-3 text-sm text-slate-700">
+          <span data-testid="count-left">{job.left.toLocaleString("en")}</span> left
+          {finished ? null : (
+            <>
+              {" "}
+              · {job.rate}/s · about {formatEta(job.etaSeconds)} to go
+            </>
+          )}
+        </p>
+        {!job.planned && !finished ? <p className="mt-2 text-xs text-slate-600">Still selecting events; the total may change slightly.</p> : null}
         {job.finishedAt ? (
-          <p className="mt-2 text-xs text-slate-500">
+          <p className="mt-2 text-xs text-slate-600">
             Finished <Timestamp iso={job.finishedAt} />
           </p>
         ) : null}
@@ -162,24 +176,12 @@ export default function ReplayJob() {
         ) : null}
       </section>
 
-      <section className="mt-8" aria-labelledby="failures-heading">
-        <h2 id="failures-heading" className="mb-2 text-base font-semibold">
-          Failed attempts
+      <section className="mt-8" aria-labelledby="log-heading">
+        <h2 id="log-heading" className="mb-2 text-base font-semibold">
+          Events{outcome ? `: ${outcome}` : ""}
         </h2>
-        <AttemptsTable attempts={failures} empty="No failed attempts in this job." />
+        <JobEventLog rows={log.rows} outcome={outcome} after={after} nextAfter={log.nextAfter} />
       </section>
-    </div>
-  );
-}
-
-function Count({ label, value, tone, detail, testId }: { label: string; value: number; tone?: string; detail?: string; testId: string }) {
-  return (
-    <div>
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className={`mt-1 text-lg font-semibold tabular-nums ${tone ?? "text-slate-900"}`} data-testid={testId}>
-        {value.toLocaleString("en")}
-      </dd>
-      {detail ? <dd className="text-xs text-amber-700">{detail}</dd> : null}
     </div>
   );
 }

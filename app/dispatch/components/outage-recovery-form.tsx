@@ -3,6 +3,7 @@
 import { Form, useNavigation } from "@remix-run/react";
 
 import { inputClass, primaryButtonClass } from "~/components/form-styles";
+import { UtcDateTimeInput } from "~/components/utc-datetime-input";
 
 export function OutageRecoveryForm({
   targets,
@@ -19,6 +20,7 @@ export function OutageRecoveryForm({
 }) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "recover";
+  const idPrefix = `recover-${fixedTargetId ?? "any"}`;
   return (
     <Form method="post" action="/replays?index" className="space-y-3" aria-labelledby="recover-heading">
       <input type="hidden" name="intent" value="recover" />
@@ -41,13 +43,13 @@ export function OutageRecoveryForm({
             </select>
           </label>
         )}
-        <label className="block text-sm">
+        <label className="block text-sm" htmlFor={`${idPrefix}-from`}>
           <span className="font-medium text-slate-700">Down from (UTC)</span>
-          <input name="from" type="datetime-local" step={1} required defaultValue={defaultFrom} className={inputClass} />
+          <UtcDateTimeInput id={`${idPrefix}-from`} name="from" required defaultValue={defaultFrom} className={inputClass} />
         </label>
-        <label className="block text-sm">
+        <label className="block text-sm" htmlFor={`${idPrefix}-to`}>
           <span className="font-medium text-slate-700">Until (UTC)</span>
-          <input name="to" type="datetime-local" step={1} required defaultValue={defaultTo} className={inputClass} />
+          <UtcDateTimeInput id={`${idPrefix}-to`} name="to" required defaultValue={defaultTo} className={inputClass} />
         </label>
       </div>
       <label className="flex items-center gap-2 text-sm">
@@ -70,14 +72,15 @@ export function OutageRecoveryForm({
   );
 }
 
-/** `2026-11-23T02:10` (what datetime-local shows) for a Date, in UTC. */
+/** `2026-11-23T02:10:00` for a Date, in UTC (UtcDateTimeInput shows it as `2026-11-23 02:10:00`). */
 export function toDateTimeLocal(date: Date): string {
   return date.toISOString().slice(0, 19);
 }
 
-/** A datetime-local value, read as UTC. */
+/** A UTC date field's value (`2026-11-23 02:10:00`, or with a `T`), read as UTC. */
 export function fromDateTimeLocal(value: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return null;
-  const date = new Date(`${value}Z`);
+  const trimmed = value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$/.test(trimmed)) return null;
+  const date = new Date(`${trimmed.replace(" ", "T")}Z`);
   return Number.isNaN(date.getTime()) ? null : date;
 }
