@@ -4,6 +4,7 @@ import { expect, test } from "@playwright/test";
 
 import { E2E } from "../playwright.config";
 import { hookline } from "./support/cli";
+import { checkWidths } from "./support/layout";
 import { logIn } from "./support/login";
 
 const shots = ".cache/e2e-screenshots";
@@ -38,9 +39,17 @@ test("a wrong-secret burst opens an issue seen in the header; fixing the secret 
   await expect(row).toContainText("Was the signing secret rotated in Clerk?");
   await expect(row).toContainText("open");
   await page.screenshot({ path: `${shots}/issues.png`, fullPage: true });
+  // On a phone the list keeps status, title and count in view; kind and last seen go under the title.
+  await checkWidths(page, shots, "issues", async () => {
+    await expect(row.getByRole("link")).toBeInViewport();
+    await expect(row.getByText("Verification failures · last seen")).toBeVisible();
+  });
   await row.getByRole("link").click();
   await expect(page.getByTestId("issue-title")).toContainText(`${slug}: invalid_signature ×4`);
   await expect(page.getByTestId("issue-samples").getByRole("listitem")).toHaveCount(4);
+  await checkWidths(page, shots, "issue", async () => {
+    await expect(page.getByRole("button", { name: "Re-verify the 4 failed deliveries" })).toBeInViewport({ ratio: 1 });
+  });
   const issueUrl = page.url();
 
   // Fix the secret in Settings, come back, and re-verify from the issue.

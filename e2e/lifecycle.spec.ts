@@ -5,6 +5,7 @@ import { expect, test } from "@playwright/test";
 import { buildSampleStory } from "../app/catalog/samples";
 import { E2E } from "../playwright.config";
 import { hookline } from "./support/cli";
+import { checkWidths, pageOverflow } from "./support/layout";
 import { logIn } from "./support/login";
 
 const SHOTS = ".cache/e2e-screenshots";
@@ -84,6 +85,29 @@ test("search a user id in the header, read the timeline and field history, open 
   await expect(page.getByTestId("payer")).toContainText(USER);
   await page.screenshot({ path: `${SHOTS}/lifecycle-billing.png`, fullPage: true });
   await chart.screenshot({ path: `${SHOTS}/lifecycle-billing-chart.png` });
+  await checkWidths(page, SHOTS, "lifecycle-billing");
+
+  // Dark mode: the lanes and their labels turn over with the page, and every label keeps
+  // 4.5:1 against its lane (the fills were light-only hex before, a white block at night).
+  await page.emulateMedia({ colorScheme: "dark" });
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  expect(await chartContrast(page)).toEqual({ darkLanes: true, lowContrast: [] });
+  await chart.screenshot({ path: `${SHOTS}/lifecycle-billing-chart-dark-1440.png` });
+
+  // A phone: the lane names sit above their bars and the chart fits the screen, in both themes.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(chart).toHaveAttribute("data-layout", "narrow");
+  await expect(chart.getByTestId("chart-lane")).toHaveCount(5);
+  expect((await chart.boundingBox())!.width).toBeLessThanOrEqual(390);
+  await expect.poll(() => pageOverflow(page), { timeout: 5_000 }).toBeLessThanOrEqual(1);
+  expect(await chartContrast(page)).toEqual({ darkLanes: true, lowContrast: [] });
+  await chart.screenshot({ path: `${SHOTS}/lifecycle-billing-chart-dark-390.png` });
+  await page.emulateMedia({ colorScheme: "light" });
+  await expect(page.locator("html")).not.toHaveClass(/dark/);
+  expect(await chartContrast(page)).toEqual({ darkLanes: false, lowContrast: [] });
+  await chart.screenshot({ path: `${SHOTS}/lifecycle-billing-chart-light-390.png` });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expect(chart).toHaveAttribute("data-layout", "wide");
 
   // The subscription list, filtered by status.
   await page.goto("/billing?status=active");
@@ -103,6 +127,12 @@ test("the organization page shows members over time and invitations", async ({ p
   await expect(page.getByTestId("invitations")).toContainText("accepted");
   await expect(page.getByTestId("invitations")).toContainText("revoked");
   await page.screenshot({ path: `${SHOTS}/lifecycle-organization.png`, fullPage: true });
+  // On a phone each membership change is a block, its event link in view rather than off to the right.
+  await checkWidths(page, SHOTS, "lifecycle-organization", async () => {
+    const change = history.locator('[data-change="role_changed"]');
+    await change.scrollIntoViewIfNeeded();
+    await expect(change.getByRole("link", { name: "organizationMembership.updated" })).toBeInViewport({ ratio: 1 });
+  });
 });
 
 test("an email address and a session id both lead to the user", async ({ page }) => {
@@ -126,3 +156,48 @@ test("an email address and a session id both lead to the user", async ({ page })
     await expect(page).toHaveURL(new RegExp(`/users/${USER}$`));
   }).toPass({ timeout: 30_000 });
 });
+
+/**
+ * The billing chart's text against the lane behind it, as the browser paints them:
+ * each colour is drawn on a canvas and read back as sRGB, then compared (WCAG ratio).
+ */
+function chartContrast(page: import("@playwright/test").Page) {
+  return page.evaluate(() => {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 1;
+    const context = canvas.getContext("2d", { willReadFrequently: true })!;
+    const rgb = (color: string) => {
+      context.clearRect(0, 0, 1, 1);
+      context.fillStyle = color;
+      context.fillRect(0, 0, 1, 1);
+      return [...context.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+    };
+    const luminance = (color: string) => {
+      const [r, g, b] = rgb(color).map((v) => {
+        const c = v / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const ratio = (a: string, b: string) => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+      return (hi! + 0.05) / (lo! + 0.05);
+    };
+    const svg = document.querySelector('[data-testid="billing-chart"]')!;
+    const backgrounds = [...svg.querySelectorAll('[data-testid="lane-background"]')].map((rect) => getComputedStyle(rect).fill);
+    // Lane names, ids, axis and status labels: the text drawn on the lanes (a status name
+    // inside its coloured bar is white or black on that colour, the same in both themes).
+    const labels = [...svg.querySelectorAll("text, tspan")].filter(
+      (text) => !text.hasAttribute("data-on-bar") && [...text.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.textContent!.trim()),
+    );
+    const lowContrast: string[] = [];
+    for (const label of labels) {
+      const fill = getComputedStyle(label).fill;
+      for (const background of new Set(backgrounds)) {
+        const value = ratio(fill, background);
+        if (value < 4.5) lowContrast.push(`${label.textContent!.trim().slice(0, 30)}: ${value.toFixed(2)}`);
+      }
+    }
+    return { darkLanes: backgrounds.every((background) => luminance(background) < 0.1), lowContrast: [...new Set(lowContrast)] };
+  });
+}

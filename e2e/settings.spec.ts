@@ -4,6 +4,7 @@ import { expect, test } from "@playwright/test";
 
 import { E2E } from "../playwright.config";
 import { hookline } from "./support/cli";
+import { checkWidths } from "./support/layout";
 import { logIn } from "./support/login";
 
 const shots = ".cache/e2e-screenshots";
@@ -165,4 +166,33 @@ test("an admin's password reset signs the account out everywhere and revokes its
   await theirs.goto("/events");
   await expect(theirs).toHaveURL(/\/login/);
   await elsewhere.close();
+
+  // The accounts table scrolls in its own box on a phone; the page itself does not.
+  await checkWidths(page, shots, "settings-accounts");
+});
+
+test("a notification channel's failed test send shows its answer, also on a phone", async ({ page }) => {
+  await logIn(page);
+  await page.goto("/settings/notifications");
+  const name = `Pager ${Date.now().toString(36)}`;
+  const add = page.locator("form", { has: page.getByRole("button", { name: "Add channel" }) });
+  await add.getByLabel("Name").fill(name);
+  await add.getByLabel("URL (webhook or Slack)").fill("http://127.0.0.1:9/pager/with/a/long/path/that/would/not/fit/on/a/phone");
+  await add.getByRole("button", { name: "Add channel" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Channel ${name} added.` })).toBeVisible();
+
+  const channel = page.getByTestId("notification-channel").filter({ hasText: name });
+  await channel.getByRole("button", { name: "Send test" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Test failed" })).toBeVisible();
+  const logRow = channel.getByRole("row").filter({ hasText: "failed" });
+  await expect(logRow).toHaveCount(1);
+
+  await checkWidths(page, shots, "settings-notifications", async () => {
+    // Type and attempts fold under the status, so the answer stays on screen.
+    const answer = logRow.getByRole("cell").last();
+    await expect(answer).not.toBeEmpty();
+    const box = (await answer.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await expect(logRow.getByText("test · ×1")).toBeVisible();
+  });
 });

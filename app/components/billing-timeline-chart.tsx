@@ -2,17 +2,60 @@
 // per subscription item with its coloured status periods and free-trial-ending markers,
 // and a lane of payment attempt marks. Every shape links to its event and explains itself
 // on hover (<title>). Hand-rolled SVG: lanes of rectangles need no chart library.
+// Neutral ink (axis, grid, lane labels and backgrounds) uses Tailwind's slate classes, so
+// dark mode's palette swap (app/theme-dark.css) turns it over with the rest of the page;
+// status colours are literal and the same in both.
+import { useEffect, useRef, useState } from "react";
+
 import type { BillingTimeline, PaymentMark, StatusLane, StatusPeriod } from "~/billing/billing-timeline";
 import { PAYMENT_COLORS, STATUS_LEGEND_ORDER, statusColor, TRIAL_MARKER_COLOR } from "~/billing/status-colors";
 
-const WIDTH = 1000;
-const LABEL_WIDTH = 190;
-const PLOT_LEFT = LABEL_WIDTH + 10;
-const PLOT_RIGHT = WIDTH - 16;
 const AXIS_HEIGHT = 28;
-const LANE_HEIGHT = 38;
 const BAR_HEIGHT = 20;
 const PAYMENT_ROW = 16;
+/** Below this width (a phone) the lane labels go above their bars instead of beside them. */
+const NARROW_BELOW = 640;
+
+interface Layout {
+  /** viewBox width. */
+  width: number;
+  plotLeft: number;
+  plotRight: number;
+  laneHeight: number;
+  /** Top of a lane's bar, from the top of the lane. */
+  barTop: number;
+  /** Labels in a column left of the plot (wide), or in a line above each lane's bar (narrow). */
+  labelsAbove: boolean;
+  maxTicks: number;
+}
+
+// Wide: drawn at 1000 units and scaled to the card; under ~900 px it keeps its size
+// and the figure scrolls sideways. Narrow: drawn at the measured width, 1 unit = 1 px,
+// so the text stays at its real size on a phone and nothing scrolls.
+const WIDE: Layout = { width: 1000, plotLeft: 200, plotRight: 984, laneHeight: 38, barTop: 9, labelsAbove: false, maxTicks: 7 };
+
+function narrowLayout(width: number): Layout {
+  return { width, plotLeft: 8, plotRight: width - 14, laneHeight: 46, barTop: 20, labelsAbove: true, maxTicks: Math.max(2, Math.floor(width / 70)) };
+}
+
+/** The figure's width in CSS pixels once it is on screen, when it is narrower than NARROW_BELOW. */
+function useNarrowWidth() {
+  const ref = useRef<HTMLElement>(null);
+  const [width, setWidth] = useState<number | null>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const measure = () => {
+      const available = Math.floor(element.clientWidth);
+      setWidth(available > 0 && available < NARROW_BELOW ? Math.max(available, 280) : null);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return { ref, width };
+}
 
 const TERMINAL_STATUSES = new Set(["ended", "abandoned", "expired"]);
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -48,32 +91,38 @@ function truncate(text: string, max: number) {
 }
 
 /** Payment marks that would overlap are stacked in rows. */
-function stackPayments(marks: PaymentMark[], x: (ms: number) => number): { mark: PaymentMark; row: number }[] {
+function stackPayments(marks: PaymentMark[], x: (ms: number) => number, maxRows: number): { mark: PaymentMark; row: number }[] {
   const rowEnds: number[] = [];
   return [...marks]
     .sort((a, b) => a.at - b.at)
     .map((mark) => {
       const px = x(mark.at);
       let row = rowEnds.findIndex((end) => px - end >= 14);
-      if (row === -1) row = rowEnds.length < 3 ? rowEnds.length : rowEnds.indexOf(Math.min(...rowEnds));
+      if (row === -1) row = rowEnds.length < maxRows ? rowEnds.length : rowEnds.indexOf(Math.min(...rowEnds));
       rowEnds[row] = px;
       return { mark, row };
     });
 }
 
 export function BillingTimelineChart({ timeline, now }: { timeline: BillingTimeline; now: number }) {
+  const { ref, width: narrowWidth } = useNarrowWidth();
   const range = timeline.range;
   if (!range) return <p className="text-sm text-slate-600">No billing events to draw.</p>;
+  const layout = narrowWidth ? narrowLayout(narrowWidth) : WIDE;
+  const { width, plotLeft, plotRight, laneHeight, barTop, labelsAbove } = layout;
   const span = Math.max(range.end - range.start, 1);
-  const x = (ms: number) => PLOT_LEFT + ((Math.min(Math.max(ms, range.start), range.end) - range.start) / span) * (PLOT_RIGHT - PLOT_LEFT);
+  const x = (ms: number) => plotLeft + ((Math.min(Math.max(ms, range.start), range.end) - range.start) / span) * (plotRight - plotLeft);
   const lanes: StatusLane[] = [...timeline.subscriptionLanes, ...timeline.itemLanes];
-  const payments = stackPayments(timeline.payments, x);
+  // A phone squeezes the marks together: more rows before they overlap.
+  const payments = stackPayments(timeline.payments, x, labelsAbove ? 5 : 3);
   const paymentRows = Math.max(1, ...payments.map((p) => p.row + 1));
-  const paymentLaneHeight = Math.max(LANE_HEIGHT, 14 + paymentRows * PAYMENT_ROW);
-  const paymentTop = AXIS_HEIGHT + lanes.length * LANE_HEIGHT;
+  const paymentMarksTop = labelsAbove ? barTop + 4 : 14;
+  const paymentLaneHeight = Math.max(laneHeight, paymentMarksTop + paymentRows * PAYMENT_ROW);
+  const paymentTop = AXIS_HEIGHT + lanes.length * laneHeight;
   const height = paymentTop + paymentLaneHeight + 8;
-  const ticks = timeTicks(range.start, range.end);
+  const ticks = timeTicks(range.start, range.end, layout.maxTicks);
   const nowInRange = now >= range.start && now <= range.end;
+  const attemptsText = `${timeline.attempts.length} attempt${timeline.attempts.length === 1 ? "" : "s"}`;
 
   const description = [
     ...timeline.subscriptionLanes.map((lane) => `Subscription: ${lane.periods.map((p) => p.status).join(" → ") || "never seen"}`),
@@ -82,15 +131,14 @@ export function BillingTimelineChart({ timeline, now }: { timeline: BillingTimel
   ].join(". ");
 
   return (
-    // Below ~900 px the drawing would shrink past reading: it keeps its size and the
-    // figure scrolls sideways instead (issue 13, G).
-    <figure className="m-0 overflow-x-auto">
+    <figure ref={ref} className="m-0 overflow-x-auto">
       <svg
-        viewBox={`0 0 ${WIDTH} ${height}`}
-        className="h-auto w-full min-w-[900px] select-none"
+        viewBox={`0 0 ${width} ${height}`}
+        className={`h-auto w-full select-none ${labelsAbove ? "" : "min-w-[900px]"}`}
         role="group"
         aria-label={`Billing timeline. ${description}`}
         data-testid="billing-chart"
+        data-layout={labelsAbove ? "narrow" : "wide"}
         fontFamily="ui-sans-serif, system-ui, sans-serif"
       >
         <defs>
@@ -100,35 +148,40 @@ export function BillingTimelineChart({ timeline, now }: { timeline: BillingTimel
           </pattern>
         </defs>
 
-        {/* Time axis and grid */}
-        {ticks.map((tick) => (
-          <g key={tick.at}>
-            <line x1={x(tick.at)} x2={x(tick.at)} y1={AXIS_HEIGHT - 4} y2={height - 8} stroke="#e2e8f0" strokeWidth={1} />
-            <text x={x(tick.at)} y={AXIS_HEIGHT - 10} fontSize={11} textAnchor="middle" fill="#64748b">
-              {tick.label}
-            </text>
-          </g>
+        {/* Lane backgrounds first, so the grid lines show across every lane. */}
+        {lanes.map((lane, index) => (
+          <LaneBackground key={lane.key} y={AXIS_HEIGHT + index * laneHeight} width={width} height={laneHeight} odd={index % 2 === 1} />
         ))}
+        <LaneBackground y={paymentTop} width={width} height={paymentLaneHeight} odd={lanes.length % 2 === 1} />
+
+        {/* Time axis and grid */}
+        {ticks.map((tick, index) => {
+          const tx = x(tick.at);
+          // On a phone the first and last labels would run off the edge: anchor them inward.
+          const anchor = labelsAbove && index === 0 && tx - plotLeft < 40 ? "start" : labelsAbove && plotRight - tx < 40 ? "end" : "middle";
+          return (
+            <g key={tick.at}>
+              <line x1={tx} x2={tx} y1={AXIS_HEIGHT - 4} y2={height - 8} className="stroke-slate-200" strokeWidth={1} />
+              <text x={tx} y={AXIS_HEIGHT - 10} fontSize={11} textAnchor={anchor} className="fill-slate-600">
+                {tick.label}
+              </text>
+            </g>
+          );
+        })}
 
         {lanes.map((lane, index) => {
-          const top = AXIS_HEIGHT + index * LANE_HEIGHT;
-          const barY = top + (LANE_HEIGHT - BAR_HEIGHT) / 2;
+          const top = AXIS_HEIGHT + index * laneHeight;
+          const barY = top + barTop;
           return (
             <g key={lane.key} data-testid="chart-lane" data-lane-kind={lane.kind}>
-              <rect x={0} y={top} width={WIDTH} height={LANE_HEIGHT} fill={index % 2 ? "#f8fafc" : "#ffffff"} />
-              <text x={8} y={top + 16} fontSize={12} fontWeight={600} fill="#0f172a">
-                {truncate(lane.label, 24)}
-              </text>
-              <text x={8} y={top + 30} fontSize={10} fill="#64748b" fontFamily="ui-monospace, monospace">
-                {lane.sublabel}
-              </text>
+              <LaneLabel label={lane.label} sublabel={lane.sublabel} top={top} labelsAbove={labelsAbove} width={width} />
               {lane.periods.length === 0 ? (
-                <text x={PLOT_LEFT + 4} y={barY + 14} fontSize={11} fill="#94a3b8" fontStyle="italic">
+                <text x={plotLeft + 4} y={barY + 14} fontSize={11} className="fill-slate-600" fontStyle="italic">
                   never seen: no {lane.kind === "subscription" ? "subscription" : "item"} event stored
                 </text>
               ) : null}
               {lane.periods.map((period) => (
-                <Period key={`${period.startEvent.id}-${period.start}`} period={period} x={x} y={barY} rangeEnd={range.end} now={now} lane={lane} />
+                <Period key={`${period.startEvent.id}-${period.start}`} period={period} x={x} y={barY} rangeEnd={range.end} now={now} lane={lane} edge={width - 4} />
               ))}
               {lane.markers.map((marker) => {
                 const mx = x(marker.at);
@@ -144,21 +197,15 @@ export function BillingTimelineChart({ timeline, now }: { timeline: BillingTimel
         })}
 
         <g data-testid="chart-payments">
-          <rect x={0} y={paymentTop} width={WIDTH} height={paymentLaneHeight} fill={lanes.length % 2 ? "#f8fafc" : "#ffffff"} />
-          <text x={8} y={paymentTop + 16} fontSize={12} fontWeight={600} fill="#0f172a">
-            Payment attempts
-          </text>
-          <text x={8} y={paymentTop + 30} fontSize={10} fill="#64748b">
-            {timeline.attempts.length} attempt{timeline.attempts.length === 1 ? "" : "s"}
-          </text>
+          <LaneLabel label="Payment attempts" sublabel={attemptsText} mono={false} top={paymentTop} labelsAbove={labelsAbove} width={width} />
           {payments.length === 0 ? (
-            <text x={PLOT_LEFT + 4} y={paymentTop + 22} fontSize={11} fill="#94a3b8" fontStyle="italic">
+            <text x={plotLeft + 4} y={paymentTop + paymentMarksTop + 8} fontSize={11} className="fill-slate-600" fontStyle="italic">
               no payment attempt stored
             </text>
           ) : null}
           {payments.map(({ mark, row }) => {
             const cx = x(mark.at);
-            const cy = paymentTop + 14 + row * PAYMENT_ROW;
+            const cy = paymentTop + paymentMarksTop + row * PAYMENT_ROW;
             const color = PAYMENT_COLORS[mark.status] ?? PAYMENT_COLORS.pending!;
             const text = [
               `Payment ${mark.status}${mark.amount.text ? ` · ${mark.amount.text}` : ""}`,
@@ -183,11 +230,11 @@ export function BillingTimelineChart({ timeline, now }: { timeline: BillingTimel
           })}
         </g>
 
-        <line x1={PLOT_LEFT} x2={PLOT_LEFT} y1={AXIS_HEIGHT} y2={height - 8} stroke="#cbd5e1" />
+        {labelsAbove ? null : <line x1={plotLeft} x2={plotLeft} y1={AXIS_HEIGHT} y2={height - 8} className="stroke-slate-300" />}
         {nowInRange ? (
           <g>
-            <line x1={x(now)} x2={x(now)} y1={AXIS_HEIGHT - 2} y2={height - 8} stroke="#4f46e5" strokeDasharray="4 3" />
-            <text x={x(now) - 3} y={height - 11} fontSize={10} textAnchor="end" fill="#4f46e5">
+            <line x1={x(now)} x2={x(now)} y1={AXIS_HEIGHT - 2} y2={height - 8} className="stroke-indigo-600" strokeDasharray="4 3" />
+            <text x={x(now) - 3} y={height - 11} fontSize={10} textAnchor="end" className="fill-indigo-700">
               now
             </text>
           </g>
@@ -198,7 +245,73 @@ export function BillingTimelineChart({ timeline, now }: { timeline: BillingTimel
   );
 }
 
-function Period({ period, x, y, rangeEnd, now, lane }: { period: StatusPeriod; x: (ms: number) => number; y: number; rangeEnd: number; now: number; lane: StatusLane }) {
+/** Lanes alternate between the card's surface and a faint tint, in either theme. */
+function LaneBackground({ y, width, height, odd }: { y: number; width: number; height: number; odd: boolean }) {
+  return <rect x={0} y={y} width={width} height={height} className={odd ? "fill-slate-50" : "fill-white dark:fill-slate-100"} data-testid="lane-background" />;
+}
+
+function LaneLabel({
+  label,
+  sublabel,
+  mono = true,
+  top,
+  labelsAbove,
+  width,
+}: {
+  label: string;
+  sublabel: string;
+  mono?: boolean;
+  top: number;
+  labelsAbove: boolean;
+  width: number;
+}) {
+  if (labelsAbove) {
+    // One line above the bar: the name, then the id as far as it fits.
+    const name = truncate(label, 28);
+    const room = Math.floor((width - 16 - name.length * 7.2 - 12) / 6.2);
+    return (
+      <text x={8} y={top + 14} fontSize={12}>
+        <tspan fontWeight={600} className="fill-slate-900">
+          {name}
+        </tspan>
+        {room >= 8 ? (
+          <tspan dx={8} fontSize={10} className="fill-slate-600" fontFamily={mono ? "ui-monospace, monospace" : undefined}>
+            {truncate(sublabel, room)}
+          </tspan>
+        ) : null}
+      </text>
+    );
+  }
+  return (
+    <>
+      <text x={8} y={top + 16} fontSize={12} fontWeight={600} className="fill-slate-900">
+        {truncate(label, 24)}
+      </text>
+      <text x={8} y={top + 30} fontSize={10} className="fill-slate-600" fontFamily={mono ? "ui-monospace, monospace" : undefined}>
+        {sublabel}
+      </text>
+    </>
+  );
+}
+
+function Period({
+  period,
+  x,
+  y,
+  rangeEnd,
+  now,
+  lane,
+  edge,
+}: {
+  period: StatusPeriod;
+  x: (ms: number) => number;
+  y: number;
+  rangeEnd: number;
+  now: number;
+  lane: StatusLane;
+  /** The right edge of the drawing: a label that would cross it ends at the bar's end instead. */
+  edge: number;
+}) {
   const color = statusColor(period.status);
   const x1 = x(period.start);
   const x2 = x(period.end ?? rangeEnd);
@@ -227,11 +340,18 @@ function Period({ period, x, y, rangeEnd, now, lane }: { period: StatusPeriod; x
       {period.inferred ? <rect x={x1} y={barY} width={width} height={barHeight} rx={3} fill="url(#inferred-hatch)" /> : null}
       {period.end === null && !over ? <path d={`M ${x1 + width - 1} ${y + 4} l 6 6 l -6 6 z`} fill={color.fill} /> : null}
       {over ? (
-        <text x={x1 + 4} y={barY - 3} fontSize={10} fill="#475569" pointerEvents="none">
+        <text
+          x={x1 + 4 + color.label.length * 6 > edge ? x1 + width : x1 + 4}
+          y={barY - 3}
+          fontSize={10}
+          textAnchor={x1 + 4 + color.label.length * 6 > edge ? "end" : "start"}
+          className="fill-slate-600"
+          pointerEvents="none"
+        >
           {color.label}
         </text>
       ) : labelFits ? (
-        <text x={x1 + 5} y={y + 14} fontSize={11} fill={dark ? "#ffffff" : "#0f172a"} pointerEvents="none">
+        <text x={x1 + 5} y={y + 14} fontSize={11} fill={dark ? "#ffffff" : "#0f172a"} pointerEvents="none" data-on-bar="">
           {color.label}
         </text>
       ) : null}

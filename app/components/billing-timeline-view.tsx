@@ -16,7 +16,7 @@ export function PayerLine({ timeline }: { timeline: LoadedBillingTimeline }) {
   const payer = timeline.payer;
   if (!payer) return null;
   return (
-    <p className="mt-1 text-sm text-slate-700" data-testid="payer">
+    <p className="mt-1 break-words text-sm text-slate-700" data-testid="payer">
       Paid by <span className="font-medium">{payer.name ?? payer.email ?? "unknown"}</span>
       {payer.email && payer.name ? <span className="text-slate-500"> ({payer.email})</span> : null}
       {payer.userId ? (
@@ -247,7 +247,7 @@ export function BillingTimelineView({ timeline, now }: { timeline: LoadedBilling
       <Card title={`Events · ${timeline.events.length}`} id="billing-events" testId="billing-events">
         <ol className="divide-y divide-slate-100 rounded-md border border-slate-200">
           {timeline.events.map((event) => (
-            <li key={event.id} className="grid grid-cols-[10.5rem_1fr] gap-3 px-3 py-1.5 text-sm" data-testid="billing-event" data-type={event.type}>
+            <li key={event.id} className="grid grid-cols-1 gap-x-3 gap-y-0.5 px-3 py-1.5 text-sm sm:grid-cols-[10.5rem_1fr]" data-testid="billing-event" data-type={event.type}>
               <UtcTime ms={event.timestamp} withSeconds className="text-xs text-slate-600" />
               <div className="min-w-0">
                 <div className="flex flex-wrap items-center gap-1.5">

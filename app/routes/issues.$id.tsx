@@ -3,13 +3,14 @@
 // acknowledge / mute / resolve for operators and admins. Titles and labels come from
 // payloads and consumers' answers: rendered as text.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 
 import { acknowledgeIssue } from "~/alerts/acknowledge-issue.server";
 import { parseSourceSettings, parseTargetSettings, SourceAlertSettingsSchema, TargetAlertSettingsSchema } from "~/alerts/alert-settings";
-import { IssueStatusBadge, kindLabel } from "~/alerts/components/issue-badges";
 import { FixPanel } from "~/alerts/components/fix-panel";
+import { IssueActions } from "~/alerts/components/issue-actions";
+import { IssueHeader } from "~/alerts/components/issue-header";
 import { IssueHistory, IssueSamples } from "~/alerts/components/issue-history";
 import { OccurrenceChart } from "~/alerts/components/occurrence-chart";
 import { ThresholdsForm } from "~/alerts/components/thresholds-form";
@@ -21,9 +22,7 @@ import { formAlertError } from "~/alerts/route-errors.server";
 import { setSourceAlertSettings, setTargetAlertSettings } from "~/alerts/set-alert-settings.server";
 import { hasRole } from "~/auth/roles";
 import { requireUser } from "~/auth/session.server";
-import { dangerButtonClass, secondaryButtonClass } from "~/components/form-styles";
 import { RouteError } from "~/components/route-error";
-import { Timestamp } from "~/components/time";
 import { database, db } from "~/db/prisma.server";
 import { SourceResolver } from "~/sources/sources.server";
 
@@ -138,64 +137,10 @@ export default function IssuePage() {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : null;
-  const active = issue.status !== "resolved";
 
   return (
     <div>
-      <nav className="text-sm text-slate-500" aria-label="Breadcrumb">
-        <Link to="/issues" className="hover:underline">
-          Issues
-        </Link>{" "}
-        / {kindLabel(issue.kind)}
-      </nav>
-      <div className="mt-2 flex flex-wrap items-start gap-3">
-        <h1 className="text-xl font-semibold" data-testid="issue-title">
-          {issue.title}
-        </h1>
-        <span data-testid="issue-status">
-          <IssueStatusBadge status={issue.status} />
-        </span>
-      </div>
-      <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4">
-        <div>
-          <dt className="text-slate-500">Subject</dt>
-          <dd className="font-mono text-xs">
-            {issue.subject.type} {issue.subject.id}
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Count</dt>
-          <dd className="tabular-nums">{issue.count}</dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">First seen</dt>
-          <dd>
-            <Timestamp iso={issue.firstSeenAt} />
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Last seen</dt>
-          <dd>
-            <Timestamp iso={issue.lastSeenAt} />
-          </dd>
-        </div>
-        {issue.mutedUntil ? (
-          <div>
-            <dt className="text-slate-500">Muted until</dt>
-            <dd>
-              <Timestamp iso={issue.mutedUntil} />
-            </dd>
-          </div>
-        ) : null}
-        {issue.resolvedAt ? (
-          <div>
-            <dt className="text-slate-500">Resolved</dt>
-            <dd>
-              <Timestamp iso={issue.resolvedAt} />
-            </dd>
-          </div>
-        ) : null}
-      </dl>
+      <IssueHeader issue={issue} />
 
       {result?.message ? (
         <p role="status" className="mt-4 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">
@@ -209,37 +154,7 @@ export default function IssuePage() {
       ) : null}
 
       <FixPanel issue={issue} reverifiable={reverifiable} target={target} canManage={canManage} busy={busy} />
-
-      {canManage && active ? (
-        <Form method="post" className="mt-4 flex flex-wrap items-center gap-2">
-          {issue.status === "open" ? (
-            <button type="submit" name="intent" value="acknowledge" className={secondaryButtonClass}>
-              Acknowledge
-            </button>
-          ) : null}
-          {issue.status === "muted" ? (
-            <button type="submit" name="intent" value="unmute" className={secondaryButtonClass}>
-              Unmute
-            </button>
-          ) : (
-            <>
-              <select name="hours" defaultValue="24" aria-label="Mute for" className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs">
-                <option value="1">1 hour</option>
-                <option value="8">8 hours</option>
-                <option value="24">24 hours</option>
-                <option value="168">7 days</option>
-              </select>
-              <button type="submit" name="intent" value="mute" className={secondaryButtonClass}>
-                Mute notifications
-              </button>
-            </>
-          )}
-          <button type="submit" name="intent" value="resolve" className={dangerButtonClass}>
-            Resolve
-          </button>
-        </Form>
-      ) : null}
-
+      {canManage && issue.status !== "resolved" ? <IssueActions status={issue.status} /> : null}
       {thresholds ? <ThresholdsForm thresholds={thresholds} /> : null}
 
       <section className="mt-6" aria-labelledby="chart">
@@ -251,7 +166,7 @@ export default function IssuePage() {
         </div>
       </section>
 
-      <div className="mt-6 grid gap-6 md:grid-cols-2">
+      <div className="mt-6 grid grid-cols-1 gap-6 md:grid-cols-2">
         <IssueSamples samples={issue.samples} />
         <IssueHistory changes={issue.changes} />
       </div>

@@ -70,36 +70,53 @@ export default function Issues() {
           failing targets, backlogs, silent sources, billing anomalies and new event types.
         </p>
       ) : (
-        <table className="mt-4 w-full text-left text-sm">
-          <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
-            <tr>
-              <th className="py-2 pr-3">Status</th>
-              <th className="py-2 pr-3">Kind</th>
-              <th className="py-2 pr-3">Issue</th>
-              <th className="py-2 pr-3 text-right">Count</th>
-              <th className="py-2 pr-3">Last seen</th>
-            </tr>
-          </thead>
-          <tbody>
-            {issues.map((issue) => (
-              <tr key={issue.id} className="border-b border-slate-100 align-top">
-                <td className="py-2 pr-3">
-                  <IssueStatusBadge status={issue.status} />
-                </td>
-                <td className="py-2 pr-3 whitespace-nowrap text-slate-600">{kindLabel(issue.kind)}</td>
-                <td className="py-2 pr-3">
-                  <Link to={`/issues/${issue.id}`} className="font-medium text-indigo-700 hover:underline">
-                    {issue.title}
-                  </Link>
-                </td>
-                <td className="py-2 pr-3 text-right tabular-nums">{issue.count}</td>
-                <td className="py-2 pr-3 text-slate-600">
-                  <Timestamp iso={issue.lastSeenAt} />
-                </td>
+        // Phones keep three columns (status, issue, count); the kind and last-seen move
+        // under the title instead of pushing the table off-screen.
+        <div className="mt-4 overflow-x-auto">
+          <table className="w-full text-left text-sm">
+            <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
+              <tr>
+                <th scope="col" className="py-2 pr-3">
+                  Status
+                </th>
+                <th scope="col" className="hidden py-2 pr-3 sm:table-cell">
+                  Kind
+                </th>
+                <th scope="col" className="py-2 pr-3">
+                  Issue
+                </th>
+                <th scope="col" className="py-2 pr-3 text-right">
+                  Count
+                </th>
+                <th scope="col" className="hidden py-2 pr-3 sm:table-cell">
+                  Last seen
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {issues.map((issue) => (
+                <tr key={issue.id} className="border-b border-slate-100 align-top" data-testid="issue-row">
+                  <td className="py-2 pr-3">
+                    <IssueStatusBadge status={issue.status} />
+                  </td>
+                  <td className="hidden whitespace-nowrap py-2 pr-3 text-slate-600 sm:table-cell">{kindLabel(issue.kind)}</td>
+                  <td className="min-w-0 break-words py-2 pr-3">
+                    <Link to={`/issues/${issue.id}`} className="font-medium text-indigo-700 hover:underline">
+                      {issue.title}
+                    </Link>
+                    <div className="mt-0.5 text-xs text-slate-600 sm:hidden">
+                      {kindLabel(issue.kind)} · last seen <Timestamp iso={issue.lastSeenAt} />
+                    </div>
+                  </td>
+                  <td className="py-2 pr-3 text-right tabular-nums">{issue.count}</td>
+                  <td className="hidden py-2 pr-3 text-slate-600 sm:table-cell">
+                    <Timestamp iso={issue.lastSeenAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {nextCursor ? (
         <Link

@@ -130,7 +130,7 @@ export default function NotificationSettings() {
                 <span className="font-medium">{channel.name}</span>
                 <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{channel.type}</span>
                 {!channel.enabled ? <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800">disabled</span> : null}
-                <span className="font-mono text-xs text-slate-600">{channel.type === "email" ? channel.to?.join(", ") : channel.url}</span>
+                <span className="min-w-0 break-all font-mono text-xs text-slate-600">{channel.type === "email" ? channel.to?.join(", ") : channel.url}</span>
                 <Form method="post" className="ml-auto flex gap-2">
                   <input type="hidden" name="id" value={channel.id} />
                   <button type="submit" name="intent" value="test" className={secondaryButtonClass} disabled={busy}>
@@ -146,30 +146,52 @@ export default function NotificationSettings() {
               </div>
               <p className="mt-1 text-xs text-slate-500">Kinds: {channel.kinds.length ? channel.kinds.map(kindLabel).join(", ") : "all"}</p>
               {channel.log.length ? (
-                <table className="mt-3 w-full text-left text-xs">
-                  <thead className="text-slate-500">
-                    <tr>
-                      <th className="py-1 pr-2">Created</th>
-                      <th className="py-1 pr-2">Type</th>
-                      <th className="py-1 pr-2">Status</th>
-                      <th className="py-1 pr-2">Attempts</th>
-                      <th className="py-1 pr-2">Answer</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {channel.log.map((entry) => (
-                      <tr key={entry.id} className="border-t border-slate-100">
-                        <td className="py-1 pr-2">
-                          <Timestamp iso={entry.createdAt} />
-                        </td>
-                        <td className="py-1 pr-2">{entry.type}{entry.digestOf ? " (digest)" : ""}</td>
-                        <td className="py-1 pr-2">{entry.status}</td>
-                        <td className="py-1 pr-2 tabular-nums">{entry.attempts}</td>
-                        <td className="py-1 pr-2 font-mono">{entry.lastError ?? entry.lastStatus ?? ""}</td>
+                <div className="mt-3 overflow-x-auto">
+                  <table className="w-full text-left text-xs">
+                    <thead className="text-slate-500">
+                      <tr>
+                        <th scope="col" className="py-1 pr-2">
+                          Created
+                        </th>
+                        <th scope="col" className="hidden py-1 pr-2 sm:table-cell">
+                          Type
+                        </th>
+                        <th scope="col" className="py-1 pr-2">
+                          Status
+                        </th>
+                        <th scope="col" className="hidden py-1 pr-2 sm:table-cell">
+                          Attempts
+                        </th>
+                        <th scope="col" className="py-1 pr-2">
+                          Answer
+                        </th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {channel.log.map((entry) => (
+                        <tr key={entry.id} className="border-t border-slate-100 align-top">
+                          <td className="py-1 pr-2">
+                            <Timestamp iso={entry.createdAt} />
+                          </td>
+                          <td className="hidden py-1 pr-2 sm:table-cell">
+                            {entry.type}
+                            {entry.digestOf ? " (digest)" : ""}
+                          </td>
+                          <td className="py-1 pr-2">
+                            <span className={entry.status === "failed" ? "font-medium text-red-700" : undefined}>{entry.status}</span>
+                            {/* On a phone the type and attempts fold into this cell, leaving room for the answer. */}
+                            <span className="block whitespace-nowrap text-slate-600 sm:hidden">
+                              {entry.type}
+                              {entry.digestOf ? " (digest)" : ""} · ×{entry.attempts}
+                            </span>
+                          </td>
+                          <td className="hidden py-1 pr-2 tabular-nums sm:table-cell">{entry.attempts}</td>
+                          <td className="min-w-[8rem] break-words py-1 pr-2 font-mono">{entry.lastError ?? entry.lastStatus ?? ""}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
               ) : (
                 <p className="mt-2 text-xs text-slate-500">Nothing sent yet.</p>
               )}

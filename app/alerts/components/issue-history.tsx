@@ -13,7 +13,7 @@ const SAMPLE_LINK: Record<string, (id: string) => string | null> = {
 
 export function IssueSamples({ samples }: { samples: { type: string; id: string; at: string; label: string }[] }) {
   return (
-    <section aria-labelledby="samples">
+    <section aria-labelledby="samples" className="min-w-0">
       <h2 id="samples" className="text-sm font-semibold">
         Samples
       </h2>
@@ -24,19 +24,21 @@ export function IssueSamples({ samples }: { samples: { type: string; id: string;
           {samples.map((sample) => {
             const href = SAMPLE_LINK[sample.type]?.(sample.id) ?? null;
             return (
-              <li key={sample.id} className="flex items-center justify-between gap-3 px-3 py-1.5">
-                <span>
+              <li key={sample.id} className="flex flex-wrap items-center justify-between gap-x-3 gap-y-0.5 px-3 py-1.5">
+                <span className="min-w-0 break-words">
                   <span className="text-slate-500">{sample.type}</span>{" "}
                   {href ? (
-                    <Link to={href} className="font-mono text-xs text-indigo-700 hover:underline">
+                    <Link to={href} className="break-all font-mono text-xs text-indigo-700 hover:underline">
                       {sample.id}
                     </Link>
                   ) : (
-                    <span className="font-mono text-xs">{sample.id}</span>
+                    <span className="break-all font-mono text-xs">{sample.id}</span>
                   )}{" "}
                   <span className="rounded bg-slate-100 px-1 text-xs">{sample.label}</span>
                 </span>
-                <Timestamp iso={sample.at} />
+                <span className="shrink-0">
+                  <Timestamp iso={sample.at} />
+                </span>
               </li>
             );
           })}
@@ -48,13 +50,13 @@ export function IssueSamples({ samples }: { samples: { type: string; id: string;
 
 export function IssueHistory({ changes }: { changes: { at: string; change: string; actor: string; note: string | null }[] }) {
   return (
-    <section aria-labelledby="history">
+    <section aria-labelledby="history" className="min-w-0">
       <h2 id="history" className="text-sm font-semibold">
         History
       </h2>
       <ul className="mt-2 divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
         {changes.map((change, index) => (
-          <li key={index} className="px-3 py-1.5">
+          <li key={index} className="break-words px-3 py-1.5">
             <Timestamp iso={change.at} /> <span className="font-medium">{change.change}</span> by {change.actor}
             {change.note ? <span className="text-slate-500"> ({change.note})</span> : null}
           </li>

@@ -11,7 +11,9 @@ export function OccurrenceChart({ occurrences, height = 180 }: { occurrences: { 
   const label = `Occurrences per minute (${occurrences.reduce((n, o) => n + o.count, 0)} in total)`;
   if (!mounted) return <div style={{ height }} className="animate-pulse rounded bg-slate-50" aria-label={`${label} (loading chart)`} />;
   return (
-    <div style={{ height }} role="img" aria-label={label}>
+    // overflow-hidden: recharts keeps its (hidden) tooltip where it was last placed, which
+    // after the window narrows can sit past the edge and widen the page.
+    <div style={{ height }} role="img" aria-label={label} className="overflow-hidden">
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
