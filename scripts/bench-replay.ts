@@ -2,7 +2,16 @@
 // rate limit off, through the real worker process (`hookline worker`), and reports
 // events per second and the worker's peak resident memory. See docs/benchmarks.md.
 //
-//   npm run bench:replay [-- --events 10000 --concurrency 64 --postgres]
+//   npm run bench:replay [-- --events 10000 --concurrency 64 --postgres --profile --compare DIR --rounds N]
+//
+// --compare DIR runs the worker from another checkout too (e.g. the commit before a
+// change: `git archive <commit> | tar -x -C DIR`, then link node_modules and
+// app/generated into it), alternating with this tree for --rounds rounds (default 3),
+// each on a fresh database, and prints both side by side.
+//
+// --profile writes the worker's CPU profile (node --cpu-prof) to .cache/bench-replay-profile
+// and, on Postgres, samples pg_stat_activity every 10 ms to show where the worker's
+// connections spend their time (running a statement, idle in a transaction, idle).
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -31,6 +40,10 @@ process.argv.slice(2).forEach((arg, i, all) => {
 const EVENTS = Number(args.get("events") ?? 10_000);
 const CONCURRENCY = Number(args.get("concurrency") ?? 64);
 const POSTGRES = args.has("postgres");
+const PROFILE = args.has("profile");
+const COMPARE = args.get("compare") ? path.resolve(args.get("compare")!) : null;
+const ROUNDS = Number(args.get("rounds") ?? (COMPARE ? 3 : 1));
+const PROFILE_DIR = path.resolve(".cache/bench-replay-profile");
 const ROOT = process.cwd();
 const DIR = path.resolve(".cache/bench-replay");
 const SOURCE_SECRET = "whsec_" + Buffer.from("hookline-bench-secret-0123456789").toString("base64");
@@ -82,7 +95,28 @@ function peakRssMiB(pid: number): number | null {
   }
 }
 
+type Result = { eventsPerSecond: number; workerPeakRssMiB: number; seconds: number; sent: number; failed: number };
+
 async function main() {
+  const runs: { tree: string; result: Result }[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const tree of COMPARE ? [COMPARE, ROOT] : [ROOT]) {
+      if (COMPARE || ROUNDS > 1) log(`round ${round}: worker from ${tree}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+      runs.push({ tree, result: await runOnce(tree) });
+    }
+  }
+  if (runs.length > 1) {
+    for (const tree of new Set(runs.map((r) => r.tree))) {
+      const rates = runs.filter((r) => r.tree === tree).map((r) => r.result.eventsPerSecond);
+      const sorted = [...rates].sort((a, b) => a - b);
+      log(`${tree}: ${rates.join(", ")} events/s (median ${sorted[Math.floor(sorted.length / 2)]})`);
+    }
+  }
+  const mine = runs.filter((r) => r.tree === ROOT).map((r) => r.result);
+  if (mine.some((r) => r.eventsPerSecond < 1000 || r.workerPeakRssMiB >= 250)) process.exitCode = 1;
+}
+
+async function runOnce(workerRoot: string): Promise<Result> {
   const url = await databaseUrl();
   await migrateDatabase(url);
   const handle = createDatabase(url);
@@ -154,8 +188,10 @@ async function main() {
   // 3. The job, then the real worker process to run it.
   const job = await replayEvents({ db: handle.db, provider: POSTGRES ? "postgres" : "sqlite", url, sqlite: () => null }, { targetId: target.target.id, filter: {}, actor: "bench" });
   log(`job ${job.id}: ${job.total} events to replay, concurrency ${CONCURRENCY}, no rate limit`);
-  const worker = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "app/cli/main.ts"), "worker"], {
-    cwd: ROOT,
+  const profileFlags = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  if (PROFILE) fs.rmSync(PROFILE_DIR, { recursive: true, force: true });
+  const worker = spawn(process.execPath, [...profileFlags, "--import", "tsx", path.join(workerRoot, "app/cli/main.ts"), "worker"], {
+    cwd: workerRoot,
     env: { ...ENV, DATABASE_URL: url },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -164,6 +200,7 @@ async function main() {
     peak = Math.max(peak, peakRssMiB(worker.pid!) ?? 0);
   }, 100);
 
+  const activity = POSTGRES && PROFILE ? sampleActivity(url) : null;
   let final;
   const deadline = Date.now() + 10 * 60_000;
   for (;;) {
@@ -176,8 +213,10 @@ async function main() {
   clearInterval(sampler);
   worker.kill("SIGTERM");
   await new Promise((resolve) => worker.once("exit", resolve));
+  const receiverCounts = firstLine(receiver).catch(() => ({ received: NaN, verified: NaN, distinct: NaN }));
   receiver.kill("SIGTERM");
-  const counts = await firstLine(receiver).catch(() => ({ received: NaN, verified: NaN, distinct: NaN }));
+  if (activity) log(`pg_stat_activity of the worker's connections, share of samples:\n${await activity.stop()}`);
+  const counts = await receiverCounts;
 
   const seconds = (final.finishedAt!.getTime() - final.startedAt!.getTime()) / 1000;
   const attempts = await handle.db.dispatchAttempt.count({ where: { jobId: job.id } });
@@ -196,8 +235,46 @@ async function main() {
   };
   log(`${result.sent} sent, ${result.failed} failed in ${result.seconds} s → ${result.eventsPerSecond} events/s; worker peak RSS ${result.workerPeakRssMiB} MiB`);
   log(`receiver: ${counts.received} received, ${counts.verified} verified with svix, ${counts.distinct} distinct svix-ids`);
-  console.log(JSON.stringify(result));
-  if (result.eventsPerSecond < 1000 || result.workerPeakRssMiB >= 250) process.exitCode = 1;
+  console.log(JSON.stringify({ ...result, worker: workerRoot, loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))) }));
+  return result;
+}
+
+/**
+ * Samples pg_stat_activity every 10 ms: for the bench database's other connections
+ * (the worker's), the state and wait event, and for active ones the statement's start.
+ */
+function sampleActivity(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    await client.connect();
+    while (running) {
+      const { rows } = await client.query<{ state: string; wait: string | null; query: string }>(
+        `SELECT state, wait_event_type || ':' || wait_event AS wait, left(regexp_replace(query, '\\s+', ' ', 'g'), 60) AS query
+         FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+      );
+      samples++;
+      for (const row of rows) {
+        const key = row.state === "active" ? `active ${row.wait ?? "cpu"} ${row.query}` : row.state === "idle" ? "idle" : `${row.state} (last: ${row.query})`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await client.end();
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return [...counts]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 20)
+        .map(([key, n]) => `  ${((100 * n) / samples).toFixed(1).padStart(5)}%  ${key}`)
+        .join("\n");
+    },
+  };
 }
 
 main().catch((error) => {

@@ -1,6 +1,8 @@
 // Retention: events, deliveries and dispatch attempts older than
 // HOOKLINE_RETENTION_DAYS are deleted in small batches, so no statement holds a
-// long write lock while ingest keeps running.
+// long write lock while ingest keeps running. Space: SQLite reuses the freed pages
+// for new rows (the file does not shrink; auto_vacuum is off); Postgres's autovacuum
+// marks the dead rows reusable. See docs/benchmarks.md ("Prune").
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { firstIdAt } from "~/db/ids";
 import { removeFromSearch } from "~/events/search.server";
@@ -12,35 +14,87 @@ export interface PruneResult {
   attempts: number;
 }
 
-// Under SQLite's 999 bound parameters per statement.
-const BATCH = 500;
+/**
+ * Batches are bounded by time, not only by rows: each delete transaction aims at
+ * TARGET_MS, and the next batch's size follows from how long the last one took (from
+ * MIN_BATCH to MAX_BATCH rows; under SQLite's 999 bound parameters). On SQLite a
+ * transaction holds the one write lock, so an arriving delivery waits for at most
+ * about one batch: 500 events with their search rows held it for 300 ms and more on a
+ * busy machine, 1M of them made ingest wait that long again and again. After each
+ * batch the lock is left free for PAUSE_MS, long enough for the server's retry (it
+ * polls every millisecond, app/db/write-gate.ts) to take its turn.
+ */
+const TARGET_MS = { sqlite: 25, postgres: 50 } as const;
+const PAUSE_MS = { sqlite: 4, postgres: 0 } as const;
+const MIN_BATCH = 100;
+const MAX_BATCH = 500;
 
-async function inBatches(fetchIds: () => Promise<string[]>, remove: (ids: string[]) => Promise<number>) {
+export interface PruneProgress {
+  table: string;
+  deleted: number;
+}
+
+async function inBatches(
+  handle: DatabaseHandle,
+  table: string,
+  fetchIds: (after: string | null, take: number) => Promise<string[]>,
+  remove: (ids: string[]) => Promise<number>,
+  onProgress?: (progress: PruneProgress) => void,
+) {
   let total = 0;
+  let size = 100;
+  // Keyset: the next batch starts after the last id deleted, so it does not walk over
+  // the index entries of rows already deleted (on Postgres they stay until vacuum).
+  let after: string | null = null;
   for (;;) {
-    const ids = await fetchIds();
+    const ids = await fetchIds(after, size);
     if (ids.length === 0) return total;
+    const started = performance.now();
     total += await remove(ids);
-    // Let ingest in the same process take its turn between batches.
-    await new Promise((resolve) => setImmediate(resolve));
+    const elapsed = performance.now() - started;
+    after = ids[ids.length - 1]!;
+    size = Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.round(size * Math.min(2, TARGET_MS[handle.provider] / Math.max(elapsed, 1)))));
+    onProgress?.({ table, deleted: total });
+    // Let ingest (in this process, or on SQLite in the server's) take its turn.
+    if (PAUSE_MS[handle.provider]) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS[handle.provider]));
+    else await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
-export async function pruneOlderThan(handle: DatabaseHandle, retentionDays: number, now = new Date()): Promise<PruneResult> {
+const idsAfter = (after: string | null) => (after === null ? {} : { gt: after });
+
+export async function pruneOlderThan(
+  handle: DatabaseHandle,
+  retentionDays: number,
+  now = new Date(),
+  onProgress?: (progress: PruneProgress) => void,
+): Promise<PruneResult> {
   const { db } = handle;
   const cutoff = new Date(now.getTime() - retentionDays * 24 * 60 * 60 * 1000);
+  // Ids are newId(time) (attempts: sentAt; deliveries: receivedAt; events:
+  // firstReceivedAt): "before the cutoff" is an id range, walked in id order.
+  const before = firstIdAt(cutoff);
   const attempts = await inBatches(
-    async () => (await db.dispatchAttempt.findMany({ where: { sentAt: { lt: cutoff } }, select: { id: true }, take: BATCH })).map((r) => r.id),
+    handle,
+    "dispatch attempts",
+    async (after, take) =>
+      (await db.dispatchAttempt.findMany({ where: { sentAt: { lt: cutoff }, id: idsAfter(after) }, select: { id: true }, orderBy: { id: "asc" }, take })).map((r) => r.id),
     async (ids) => (await db.dispatchAttempt.deleteMany({ where: { id: { in: ids } } })).count,
+    onProgress,
   );
   const deliveries = await inBatches(
-    // Delivery ids are newId(receivedAt): "received before the cutoff" is an id range.
-    async () => (await db.delivery.findMany({ where: { id: { lt: firstIdAt(cutoff) } }, select: { id: true }, take: BATCH })).map((r) => r.id),
+    handle,
+    "deliveries",
+    async (after, take) =>
+      (await db.delivery.findMany({ where: { id: { lt: before, ...idsAfter(after) } }, select: { id: true }, orderBy: { id: "asc" }, take })).map((r) => r.id),
     async (ids) => (await db.delivery.deleteMany({ where: { id: { in: ids } } })).count,
+    onProgress,
   );
   const events = await inBatches(
-    // Event ids are newId(firstReceivedAt): the same id range.
-    async () => (await db.event.findMany({ where: { id: { lt: firstIdAt(cutoff) } }, select: { id: true }, take: BATCH })).map((r) => r.id),
+    handle,
+    "events",
+    async (after, take) =>
+      (await db.event.findMany({ where: { id: { lt: before, ...idsAfter(after) } }, select: { id: true }, orderBy: { id: "asc" }, take })).map((r) => r.id),
     async (ids) => {
       await removeFromSearch(handle, ids);
       return db.$transaction(async (tx) => {
@@ -49,15 +103,29 @@ export async function pruneOlderThan(handle: DatabaseHandle, retentionDays: numb
         return (await tx.event.deleteMany({ where: { id: { in: ids } } })).count;
       });
     },
+    onProgress,
   );
   // Issues keep their row (and so their history of changes); their notification log and
   // per-minute occurrences age out with the rest.
   await inBatches(
-    async () => (await db.issueNotification.findMany({ where: { createdAt: { lt: cutoff }, status: { in: ["sent", "failed"] } }, select: { id: true }, take: BATCH })).map((r) => r.id),
+    handle,
+    "issue notifications",
+    async (after, take) =>
+      (
+        await db.issueNotification.findMany({
+          where: { createdAt: { lt: cutoff }, status: { in: ["sent", "failed"] }, id: idsAfter(after) },
+          select: { id: true },
+          orderBy: { id: "asc" },
+          take,
+        })
+      ).map((r) => r.id),
     async (ids) => (await db.issueNotification.deleteMany({ where: { id: { in: ids } } })).count,
   );
   await inBatches(
-    async () => (await db.issueOccurrence.findMany({ where: { at: { lt: cutoff } }, select: { id: true }, take: BATCH })).map((r) => r.id),
+    handle,
+    "issue occurrences",
+    async (after, take) =>
+      (await db.issueOccurrence.findMany({ where: { at: { lt: cutoff }, id: idsAfter(after) }, select: { id: true }, orderBy: { id: "asc" }, take })).map((r) => r.id),
     async (ids) => (await db.issueOccurrence.deleteMany({ where: { id: { in: ids } } })).count,
   );
   return { cutoff, deliveries, events, attempts };
