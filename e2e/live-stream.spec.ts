@@ -80,7 +80,7 @@ test("falls back to polling when the stream cannot connect", async ({ page }) =>
   await expect(page.getByRole("link", { name: id }).first()).toBeVisible({ timeout: 10_000 });
 });
 
-test("a laptop running `hookline listen` shows on /listeners with its local app's answers, also for a replay", async ({ page }) => {
+test("a laptop running `hookline listen` shows on /listeners with its local app's answers, also for a replay", async ({ page }, testInfo) => {
   // The laptop's app: answers 200 to everything it receives.
   const received: string[] = [];
   const app = http.createServer((req, res) => {
@@ -129,6 +129,21 @@ test("a laptop running `hookline listen` shows on /listeners with its local app'
     await expect.poll(() => output).toContain("(replay)");
     await page.reload();
     await expect(row).toContainText("2 / 0");
+
+    // From the event's page: Replay to… offers the laptop; its local answer shows there.
+    await page.goto(`/events/${encodeURIComponent(events.events[0]!.id)}`);
+    await page.getByTestId("replay-destination").selectOption(`listener:${mine.id}`);
+    await page.getByRole("button", { name: "Send to laptop" }).click();
+    await expect.poll(() => received.length, { timeout: 10_000 }).toBe(3);
+    expect(received[2]).toBe(received[0]);
+    const answers = page.getByTestId("listener-attempt");
+    await expect(answers.first()).toContainText(`laptop: laptop-${run}`, { timeout: 15_000 });
+    await expect(answers.first()).toContainText("200");
+    await expect(page.getByTestId("listener-replay-status")).toContainText("answer is listed below");
+    for (const width of [1440, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.screenshot({ path: testInfo.outputPath(`event-page-laptop-answer-${width}.png`), fullPage: true });
+    }
   } finally {
     listen.kill("SIGINT");
     app.close();

@@ -1,6 +1,7 @@
 // GET /api/v1/events/:id — one event: its fields, parsed payload (codes and message
 // bodies masked), every delivery of its svix-id with headers and outcome, the diff of
-// a `*.updated` event against the previous state, and its dispatch attempts.
+// a `*.updated` event against the previous state, its dispatch attempts, and the local
+// answers of laptops (`hookline listen`) it was replayed to (`listenerAttempts`).
 // Credential headers of its deliveries are masked too. `?reveal=true` unmasks both for
 // operators and admins, and is recorded in the audit log.
 import type { LoaderFunctionArgs } from "@remix-run/node";
@@ -12,6 +13,7 @@ import { requireApiToken } from "~/auth/tokens.server";
 import { database } from "~/db/prisma.server";
 import { loadEventDetail } from "~/events/event-detail.server";
 import { typeHasSecrets } from "~/events/redaction";
+import { listenerAttemptsOf } from "~/stream/listeners.server";
 
 const Query = z.object({
   reveal: z
@@ -55,5 +57,6 @@ export const loader = withApi(async ({ request, params }: LoaderFunctionArgs) =>
     deliveries: detail.deliveries,
     diff: detail.diff,
     dispatches: detail.dispatches,
+    listenerAttempts: await listenerAttemptsOf(handle, detail.event.id),
   });
 });

@@ -1,26 +1,28 @@
 // /listeners: who is receiving events on a laptop right now (`hookline listen`), since
-// when, with which filter, and what their local app last answered. Viewers and up.
+// when, with which filter, and what their local app last answered, on every instance.
+// Viewers and up.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 
 import { requireUser } from "~/auth/session.server";
 import { RouteError } from "~/components/route-error";
 import { Timestamp } from "~/components/time";
-import { INSTANCE, listListeners, toApiListener } from "~/stream/listeners.server";
+import { database } from "~/db/prisma.server";
+import { listListeners } from "~/stream/listeners.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
-  return { listeners: listListeners().map(toApiListener), instance: INSTANCE };
+  return { listeners: await listListeners(database()) };
 }
 
 export default function Listeners() {
-  const { listeners, instance } = useLoaderData<typeof loader>();
+  const { listeners } = useLoaderData<typeof loader>();
   return (
     <div>
       <h1 className="text-xl font-semibold">Listeners</h1>
       <p className="text-sm text-slate-600">
-        Laptops receiving events with <code>npx hookline listen</code>, connected to this server ({instance}). Each gets new events as they arrive,
-        re-signed for its local app.
+        Laptops receiving events with <code>npx hookline listen</code>, on any of this Hookline&apos;s instances. Each gets new events as they
+        arrive, re-signed for its local app; an event&apos;s page can send it a stored one again.
       </p>
       {listeners.length === 0 ? (
         <div className="mt-4 rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-700" data-testid="no-listeners">
@@ -30,7 +32,8 @@ export default function Listeners() {
           </p>
         </div>
       ) : (
-        <table className="mt-4 w-full border-collapse rounded-lg bg-white text-sm shadow-sm" data-testid="listeners">
+        <div className="mt-4 overflow-x-auto rounded-lg bg-white shadow-sm">
+        <table className="w-full border-collapse text-sm" data-testid="listeners">
           <thead>
             <tr className="border-b border-slate-200 text-left text-slate-600">
               <th className="px-3 py-2 font-medium">Who</th>
@@ -47,7 +50,10 @@ export default function Listeners() {
                 <td className="px-3 py-2">
                   {listener.who} <span className="text-slate-500">({listener.role})</span>
                 </td>
-                <td className="px-3 py-2 font-mono text-xs">{listener.client}</td>
+                <td className="px-3 py-2 font-mono text-xs">
+                  {listener.client}
+                  <div className="text-slate-600">on {listener.instance}</div>
+                </td>
                 <td className="px-3 py-2">
                   <Timestamp iso={listener.connectedAt} />
                 </td>
@@ -75,6 +81,7 @@ export default function Listeners() {
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </div>
   );

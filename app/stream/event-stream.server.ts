@@ -22,7 +22,11 @@ import { redactEnvelope } from "~/events/redaction";
 import { Prisma } from "~/generated/sqlite/client";
 import { logger } from "~/observability/logger.server";
 import { eventWatcher, selectStreamRows, type StreamRow } from "./event-watcher.server";
-import { registerListener } from "./listeners.server";
+import { runListenerReplay } from "./listener-replay.server";
+import { onReplayNotification, registerListener } from "./listeners.server";
+
+// A replay asked for on another instance, for a listener this process holds.
+onReplayNotification((handle, listenerId, replayId) => void runListenerReplay(handle, listenerId, replayId));
 
 export const STREAM_PATH = "/api/v1/events/stream";
 const PARAMETERS = ["type", "source", "resource", "since", "raw"];
@@ -172,10 +176,13 @@ export function frameFor(row: StreamRow, variant: Variant): string {
   return frame;
 }
 
-/** An event sent again on request (a listener's replay): no `id:`, so Last-Event-ID stays put. */
-function replayFrame(row: StreamRow, variant: Variant): string {
+/**
+ * An event sent again on request (a listener's replay): no `id:`, so Last-Event-ID
+ * stays put, and the replay's id, which the CLI reports its local answer against.
+ */
+function replayFrame(row: StreamRow, variant: Variant, replayId: string): string {
   const data = frameFor(row, variant).split("\n").find((line) => line.startsWith("data: "))!;
-  return `event: replay\n${data}\n\n`;
+  return `event: replay\ndata: {"replayId":${JSON.stringify(replayId)},${data.slice("data: {".length)}\n\n`;
 }
 
 /** Where a stream writes: a Node response or a Web stream. */
@@ -216,12 +223,7 @@ export async function runEventStream(handle: DatabaseHandle, request: StreamRequ
     },
     close: () => stop(),
   });
-  const registration = request.listener
-    ? registerListener(
-        { who: request.principal.name, role: request.role, principalId: request.principal.id, client: request.listener, filter: request.filter },
-        (row) => !closed && sink.write(replayFrame(row, variant)),
-      )
-    : null;
+  let registration: { id: string; remove(): void } | null = null;
   function stop() {
     if (closed) return;
     closed = true;
@@ -232,7 +234,27 @@ export async function runEventStream(handle: DatabaseHandle, request: StreamRequ
   }
   sink.onClose(stop);
   sink.write(`retry: ${RETRY_MS}\n: hookline event stream\n\n`);
-  if (registration) sink.write(`event: listener\ndata: ${JSON.stringify({ id: registration.listener.id })}\n\n`);
+  if (request.listener) {
+    registration = await registerListener(
+      handle,
+      { who: request.principal.name, role: request.role, principalId: request.principal.id, client: request.listener, filter: request.filter },
+      async (row, replayId) => {
+        if (closed) return false;
+        if (!sink.write(replayFrame(row, variant, replayId))) {
+          stop();
+          return false;
+        }
+        await sink.drained();
+        return !closed;
+      },
+    ).catch((failure: unknown) => {
+      // Still a stream: it just cannot be listed or sent replays.
+      logger.warn("stream: could not register a listener", { error: String(failure) });
+      return null;
+    });
+    if (closed) registration?.remove();
+    else if (registration) sink.write(`event: listener\ndata: ${JSON.stringify({ id: registration.id })}\n\n`);
+  }
   if (!buffer) return;
 
   try {

@@ -21,6 +21,7 @@ import type { DatabaseHandle } from "~/db/prisma.server";
 import { EVENT_COLUMNS, whereClause, type EventRow } from "~/events/event-query.server";
 import { Prisma } from "~/generated/sqlite/client";
 import { logger } from "~/observability/logger.server";
+import { closeListenerChannels } from "./listeners.server";
 
 export const NOTIFY_CHANNEL = "hookline_events";
 const POLL_MS = Number(process.env.HOOKLINE_STREAM_POLL_MS ?? 200);
@@ -284,4 +285,5 @@ const notifyState = new WeakMap<DatabaseHandle, { pending: boolean }>();
 export function closeEventStreams() {
   for (const watcher of registry.__hooklineEventWatchers?.values() ?? []) watcher.close();
   registry.__hooklineEventWatchers?.clear();
+  closeListenerChannels();
 }

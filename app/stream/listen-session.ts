@@ -49,6 +49,8 @@ export interface StreamedEvent {
   payload?: unknown;
   /** Sent again on request from the server (`event: replay`), not a new event. */
   replay?: boolean;
+  /** The replay it belongs to (set on `event: replay`); its answer is reported against it. */
+  replayId?: string;
 }
 
 export type ForwardResult =
@@ -142,7 +144,7 @@ export async function listen(options: ListenOptions): Promise<ListenSummary> {
           const event = JSON.parse(message.data) as StreamedEvent;
           const result = await handle(event);
           options.onEvent({ ...event, replay: true }, result);
-          if (result && listenerId) void report(listenerId, event.id, result);
+          if (result && listenerId) void report(listenerId, event, result);
           continue;
         }
         if (message.event !== "event") continue;
@@ -154,7 +156,7 @@ export async function listen(options: ListenOptions): Promise<ListenSummary> {
         if (result) result.ok ? summary.forwarded++ : summary.failed++;
         summary.lastEventId = event.id;
         options.onEvent(event, result);
-        if (result && listenerId) void report(listenerId, event.id, result);
+        if (result && listenerId) void report(listenerId, event, result);
       }
     } catch (error) {
       if (error instanceof ListenRefusedError) throw error;
@@ -173,15 +175,20 @@ export async function listen(options: ListenOptions): Promise<ListenSummary> {
   }
   return summary;
 
-  /** Tells the server what the local app answered (shown on /listeners); best effort. */
-  async function report(listener: string, eventId: string, result: ForwardResult) {
+  /**
+   * Tells the server what the local app answered (shown on /listeners, and for a replay
+   * on the event's page); best effort.
+   */
+  async function report(listener: string, event: StreamedEvent, result: ForwardResult) {
     const url = new URL(`/api/v1/listeners/${encodeURIComponent(listener)}/answers`, options.url.endsWith("/") ? options.url : `${options.url}/`);
     const body = {
-      eventId,
+      eventId: event.id,
       status: result.status,
       ok: result.ok,
       durationMs: result.durationMs,
       error: result.status === null ? result.error.slice(0, 500) : null,
+      bodyLine: result.status === null ? null : result.bodyLine || null,
+      replayId: event.replayId ?? null,
     };
     await fetch(url, {
       method: "POST",
