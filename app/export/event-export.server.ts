@@ -350,7 +350,15 @@ export async function writeExport(
 ): Promise<{ rows: number; aborted: boolean }> {
   let rows = 0;
   const write = async (text: string) => {
-    if (!out.write(text)) await Promise.race([once(out, "drain"), once(out, "close")]);
+    if (out.write(text)) return;
+    // Whichever comes first; the other listener is removed, or a long export would leave
+    // one behind per wait (MaxListenersExceededWarning).
+    const settled = new AbortController();
+    try {
+      await Promise.race([once(out, "drain", { signal: settled.signal }), once(out, "close", { signal: settled.signal })]);
+    } finally {
+      settled.abort();
+    }
   };
   if (options.format === "csv") await write(csvHeader(options.raw));
   for await (const batch of readExportBatches(handle, query, { batchSize: options.batchSize, signal: options.signal })) {

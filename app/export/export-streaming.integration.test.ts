@@ -2,11 +2,13 @@
 // SQLite database: it reads by cursor only as fast as the client takes the bytes
 // (back-pressure), and a client that goes away stops the reading.
 import http from "node:http";
+import { Writable } from "node:stream";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startRemixTestServer, type RemixTestServer } from "../../tests/support/remix-server";
 import { newSecret } from "../../tests/support/svix";
+import { writeExport } from "~/export/event-export.server";
 import { seedDatabase } from "~/seed/seed.server";
 import { ensureDefaultSource } from "~/sources/sources.server";
 
@@ -90,4 +92,26 @@ describe("event export over HTTP (sqlite)", () => {
     expect(batches - before).toBeLessThanOrEqual(stalled + 1);
     expect(await settled()).toBe(batches);
   }, 60_000);
+
+  it("writes to a slow Node stream without piling up listeners (hookline export's file)", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    let bytes = 0;
+    // A consumer slower than the reader, with a tiny buffer: nearly every batch waits for drain.
+    const out = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length;
+        setImmediate(callback);
+      },
+    });
+    const result = await writeExport(server.database, { filter: {}, sort: "timestamp", dir: "desc" }, { format: "ndjson", raw: false, batchSize: 200 }, out);
+    process.off("warning", onWarning);
+    expect(result).toEqual({ rows: EVENTS, aborted: false });
+    expect(bytes).toBeGreaterThan(EVENTS * 100);
+    expect(out.listenerCount("close")).toBeLessThanOrEqual(1);
+    expect(out.listenerCount("drain")).toBe(0);
+    expect(warnings.filter((warning) => warning.name === "MaxListenersExceededWarning")).toEqual([]);
+  }, 120_000);
 });
