@@ -66,6 +66,20 @@ describe.each(PROVIDERS)("rebuild a consumer: API and page (%s)", (provider) => 
     expect(await ids.json()).toMatchObject({ parameter: "mode" });
   });
 
+  it("leaves out the events outside the target's types when asked (includeOutsideTypes: false)", async () => {
+    const target = await (
+      await call(targetsRoute.action, json("/api/v1/targets", "POST", { name: "users only", url: "http://127.0.0.1:9/", eventTypes: ["user.*"] }, operator))
+    ).json();
+    const post = (body: unknown) => call(replaysRoute.action, json("/api/v1/replays", "POST", body, operator));
+    const filter = { type: ["user.*", "organization.*"] };
+    expect(await (await post({ targetId: target.id, filter })).json()).toMatchObject({ total: 6 });
+    expect(await (await post({ targetId: target.id, filter, includeOutsideTypes: true })).json()).toMatchObject({ total: 6 });
+    const inside = await post({ targetId: target.id, filter, includeOutsideTypes: false });
+    expect(inside.status).toBe(201);
+    expect(await inside.json()).toMatchObject({ total: 4, targetTypes: ["user.*"] });
+    expect(await (await post({ targetId: target.id, filter, includeOutsideTypes: "no" })).json()).toMatchObject({ parameter: "includeOutsideTypes" });
+  });
+
   it("shows resources per type on /replays/rebuild before it starts, then starts the job", async () => {
     const cookie = await t.cookieFor("operator");
     const target = await (await call(targetsRoute.action, json("/api/v1/targets", "POST", { name: "page", url: "http://127.0.0.1:9/" }, operator))).json();

@@ -43,6 +43,11 @@ export const ReplayRequestSchema = z
       .default(null),
     /** Send with fresh svix-ids instead of the originals (consumers will not dedupe them). */
     newSvixId: z.boolean({ invalid_type_error: "must be true or false" }).default(false),
+    /**
+     * False: leave out the selected events whose type the target does not subscribe to
+     * (its `eventTypes`), as /replays/new does by default. Absent or true: send them all.
+     */
+    includeOutsideTypes: z.boolean({ invalid_type_error: "must be true or false" }).optional(),
     /** Outage recovery: only events this target never received successfully... */
     onlyUndelivered: z.boolean({ invalid_type_error: "must be true or false" }).default(false),
     /** ...including those never sent to it at all. */

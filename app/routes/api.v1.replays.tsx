@@ -1,5 +1,5 @@
 // POST /api/v1/replays (operator): { targetId, eventIds? | filter? | retryFailedSince?,
-//   mode? ("all" | "latest": each selected resource's latest event only), order?, maxPerSecond?, newSvixId?, onlyUndelivered?, includeNeverSent? } → 201 with the
+//   mode? ("all" | "latest": each selected resource's latest event only), order?, maxPerSecond?, newSvixId?, onlyUndelivered?, includeNeverSent?, includeOutsideTypes? } → 201 with the
 //   job (DESIGN.md). `filter` takes the event list's names: { type: [...], outcome, source,
 //   resource, q, from, to }.
 //   Or { listenerId, eventIds? | filter?, order? } → 202: the events go to a listening
@@ -92,6 +92,7 @@ export const action = withApi(async ({ request }: ActionFunctionArgs) => {
           newSvixId: body.newSvixId,
           onlyUndelivered: body.onlyUndelivered,
           includeNeverSent: body.includeNeverSent,
+          includeOutsideTypes: body.includeOutsideTypes,
           actor,
         });
     return apiJson(await getJob(db(), job.id), { status: 201 });
