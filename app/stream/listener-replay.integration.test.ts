@@ -79,16 +79,22 @@ async function startServer(databaseUrl: string, dataDir: string): Promise<Child 
     },
   });
   const server = { ...collect(child), url: `http://127.0.0.1:${port}` };
-  await until(
-    "the server to answer",
-    async () => {
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}\n${server.output()}`);
-      // A Remix route, so that Vite has compiled the server build before the test starts.
-      return fetch(`${server.url}/api/v1/listeners`).then((r) => r.status === 401, () => false);
-    },
-    server.output,
-    STARTUP_MS,
-  );
+  try {
+    await until(
+      "the server to answer",
+      async () => {
+        if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}\n${server.output()}`);
+        // A Remix route, so that Vite has compiled the server build before the test starts.
+        return fetch(`${server.url}/api/v1/listeners`).then((r) => r.status === 401, () => false);
+      },
+      server.output,
+      STARTUP_MS,
+    );
+  } catch (error) {
+    // Not yet in the test's children: stop it here, or it outlives the run.
+    child.kill("SIGKILL");
+    throw error;
+  }
   return server;
 }
 
@@ -266,11 +272,12 @@ describe("replays to a listening laptop on another instance (postgres)", () => {
 
   beforeAll(async () => {
     setup = await setUp("postgres");
-    [serverA, serverB] = await Promise.all([
-      startServer(setup.databaseUrl, path.join(setup.configHome, "data-a")),
-      startServer(setup.databaseUrl, path.join(setup.configHome, "data-b")),
-    ]);
-    setup.children.push(serverA, serverB);
+    // One after the other: two Vite servers starting at once would both optimise
+    // dependencies into the same cache (node_modules/.vite).
+    serverA = await startServer(setup.databaseUrl, path.join(setup.configHome, "data-a"));
+    setup.children.push(serverA);
+    serverB = await startServer(setup.databaseUrl, path.join(setup.configHome, "data-b"));
+    setup.children.push(serverB);
   }, 2 * STARTUP_MS);
   afterAll(() => tearDown(setup));
 
