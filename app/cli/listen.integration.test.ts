@@ -4,15 +4,14 @@
 // verifies every request with the `svix` library. Every event must arrive once, byte for
 // byte, with its original svix-id; filters hold; --since backfills; and a server restart
 // while events keep arriving loses nothing and repeats nothing.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
-import type { AddressInfo } from "node:net";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { collect, freePort, until, type Child } from "../../tests/support/child-process";
 import { createTestDatabaseUrl, dropTestDatabaseUrl, type TestProvider } from "../../tests/support/database";
 import { startReceiver, type Receiver } from "../../tests/support/receiver";
 import { envelope, newMsgId, newSecret, signedHeaders } from "../../tests/support/svix";
@@ -23,34 +22,6 @@ import { createDatabase, type DatabaseHandle } from "~/db/prisma.server";
 const BIN = path.join(PROJECT_ROOT, "bin/hookline.js");
 const SOURCE_SECRET = newSecret();
 
-interface Child {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-function collect(child: ChildProcess): Child {
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  return { child, output: () => output, exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))) };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function until(what: string, check: () => boolean, output: () => string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function startServer(databaseUrl: string, port: number, dataDir: string): Promise<Child & { url: string }> {
   // `node --import tsx` (not the tsx CLI, which forks): SIGTERM must reach the server itself.

@@ -9,14 +9,14 @@
 // - clear 4xx for an unknown listener, one that left, and bad bodies;
 // - two instances on one Postgres: asked on B, the replay reaches the laptop on A, and
 //   B lists the listener.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { collect, freePort, until, type Child } from "../../tests/support/child-process";
 import { createTestDatabaseUrl, dropTestDatabaseUrl, type TestProvider } from "../../tests/support/database";
 import { startReceiver, type Receiver } from "../../tests/support/receiver";
 import { envelope, newMsgId, newSecret, signedHeaders } from "../../tests/support/svix";
@@ -28,36 +28,6 @@ const BIN = path.join(PROJECT_ROOT, "bin/hookline.js");
 const SOURCE_SECRET = newSecret();
 const STARTUP_MS = 120_000;
 
-interface Child {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-function collect(child: ChildProcess): Child {
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  return { child, output: () => output, exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))) };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function until<T>(what: string, check: () => T | Promise<T>, output: () => string, timeoutMs = 30_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** A server process with the Remix routes compiled from source (Vite middleware mode). */
 async function startServer(databaseUrl: string, dataDir: string): Promise<Child & { url: string }> {
