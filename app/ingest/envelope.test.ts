@@ -15,6 +15,20 @@ describe("parseEnvelope", () => {
     expect(parseEnvelope(bytes("[]"), 0)).toMatchObject({ ok: false, detail: expect.stringContaining("Not a Clerk envelope") });
     expect(parseEnvelope(bytes({ object: "event", type: "user.created", data: [] }), 0)).toMatchObject({ ok: false, detail: expect.stringContaining("data") });
     expect(parseEnvelope(Buffer.from([0xff, 0xfe]), 0)).toEqual({ ok: false, detail: "Body is not valid UTF-8" });
+    for (const data of [undefined, null, "user_1", 3]) {
+      expect(parseEnvelope(bytes({ object: "event", type: "user.created", data }), 0)).toEqual({
+        ok: false,
+        detail: "Not a Clerk envelope: data: Expected object",
+      });
+    }
+  });
+
+  it("keeps the payload's own data object (no copy) and unknown top-level keys", () => {
+    const parsed = parseEnvelope(bytes({ object: "event", type: "user.created", data: { id: "user_1", nested: { a: 1 } }, extra: true }), 7);
+    if (!parsed.ok) throw new Error(parsed.detail);
+    expect(parsed.envelope.data).toBe((parsed.json as { data: unknown }).data);
+    expect(parsed.envelope).toMatchObject({ extra: true, data: { id: "user_1", nested: { a: 1 } } });
+    expect(parsed.timestampMs).toBe(7);
   });
 
   it("refuses JSON nested 100,000 deep without recursing", () => {
