@@ -55,7 +55,7 @@ await admin.end();
 const file = "/tmp/sat/deliveries.json";
 const envs = buildSamples("all", { count: 2000, seed: 42 });
 fs.writeFileSync(file, JSON.stringify(Array.from({ length: 120_000 }, (_, i) => { const body = JSON.stringify(envs[i % envs.length]); return { body, headers: signDelivery(SECRET, body).headers }; })));
-const env = { ...process.env, NODE_ENV: "production", PORT: String(PORT), HOST: "127.0.0.1", DATABASE_URL: URL_, HOOKLINE_DATA_DIR: "/tmp/sat", SESSION_SECRET: "bench-session-secret-0123456789", HOOKLINE_ENCRYPTION_KEY: "bench-encryption-key-0123456789", CLERK_WEBHOOK_SIGNING_SECRET: SECRET };
+const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", PORT: String(PORT), HOST: "127.0.0.1", DATABASE_URL: URL_, HOOKLINE_DATA_DIR: "/tmp/sat", SESSION_SECRET: "bench-session-secret-0123456789", HOOKLINE_ENCRYPTION_KEY: "bench-encryption-key-0123456789", CLERK_WEBHOOK_SIGNING_SECRET: SECRET };
 const nodeArgs = [...(PROF ? ["--cpu-prof", "--cpu-prof-dir", PROF] : []), ...(args.has("compiled") ? [...(process.env.SEMI ? [`--max-semi-space-size=${process.env.SEMI}`] : []), ...(process.env.NODEFLAGS ? process.env.NODEFLAGS.split(" ") : []), "build/hookline/server.js"] : ["--import", "tsx", "server.ts"])];
 const BASELINE = args.has("baseline");
 const server = BASELINE
