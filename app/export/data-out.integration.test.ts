@@ -13,7 +13,7 @@ import type { Role } from "~/auth/roles";
 import { createApiToken } from "~/auth/tokens.server";
 import { buildSamples } from "~/catalog/samples";
 import { listEvents } from "~/events/event-query.server";
-import { REDACTED } from "~/events/redaction";
+import { REDACTED, typeHasSecrets } from "~/events/redaction";
 import { loader as deliveryApi } from "~/routes/api.v1.deliveries.$id";
 import { loader as rawApi } from "~/routes/api.v1.deliveries.$id.raw";
 import { loader as exportApi } from "~/routes/api.v1.events.export";
@@ -101,6 +101,21 @@ describe.each(PROVIDERS)("data out (%s)", (provider) => {
     expect(text).toContain(OTP);
     const audit = await server.database.db.auditEntry.findFirst({ where: { action: "events.export.raw" }, orderBy: { at: "desc" } });
     expect(JSON.parse(audit!.detail!)).toMatchObject({ format: "ndjson", via: "api" });
+  });
+
+  it("copies each payload as it was sent (key order, escapes, non-ASCII), on one line", async () => {
+    const { text } = await exportText("format=ndjson", "operator");
+    const lines = text.trimEnd().split("\n");
+    expect(lines).toHaveLength(sent.size);
+    for (const line of lines) {
+      const parsed = JSON.parse(line) as { svixId: string; type: string; payload: unknown };
+      const bytes = sent.get(parsed.svixId)!;
+      if (typeHasSecrets(parsed.type)) continue; // masked for every role without raw
+      expect(parsed.payload, parsed.svixId).toEqual(JSON.parse(bytes.toString("utf8")));
+      // The sender's own text, its CR and LF made spaces: not parsed and written again.
+      expect(line, parsed.svixId).toContain(`,"payload":${bytes.toString("utf8").trim().replace(/[\r\n]/g, " ")}}`);
+    }
+    expect(text).toContain(`"first_name": "Zoë \\u00e9\\"q\\"", "emoji":"🦊"`);
   });
 
   it("pages by cursor in the list's order, across batches and equal timestamps", async () => {

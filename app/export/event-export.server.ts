@@ -6,7 +6,8 @@
 // Memory stays flat whatever the size of the export:
 //   1. the filter is resolved once (type patterns to exact types, as the list does);
 //   2. events are read in batches by keyset cursor on (sort key, id), the list's own
-//      order and index, so batch 1,000 costs what batch 1 costs;
+//      order and index, so batch 1,000 costs what batch 1 costs (the cursor is a
+//      row-value comparison, which both databases read as an index range);
 //   3. each batch is formatted and handed on before the next is read, and the next is
 //      read only when the consumer has room (`pull` of a web stream, `drain` of a
 //      file): a slow client slows the query instead of filling memory;
@@ -16,9 +17,11 @@
 // Masking is the API's: one-time codes and email/SMS bodies are masked in `payload`
 // for every role. `raw` (operators and admins; the route checks and audits) gives the
 // unmasked payload and the exact bytes of the first delivery.
-import { Buffer } from "node:buffer";
+import { Buffer, isUtf8 } from "node:buffer";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
+
+import type { Statement } from "better-sqlite3";
 
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { Prisma } from "~/generated/sqlite/client";
@@ -29,7 +32,6 @@ import { rawBodyAsText, rawBodyLength } from "~/events/event-payload.server";
 import {
   EVENT_COLUMNS,
   eventFilterConditions,
-  keysetCondition,
   resolveTypePatterns,
   toApiEvent,
   whereClause,
@@ -73,17 +75,42 @@ type BatchRow = EventRow & { body: string | null; bytes: number | bigint | null;
  * SQLite: the batch straight from the raw connection (queued with Prisma's statements).
  * NOTE: through Prisma's driver adapter every row is converted twice more, and a body
  * costs a value per byte; this reads the BLOB as a Buffer, exact by construction, at
- * about twice the rows per second (docs/benchmarks.md, "Export").
+ * about twice the rows per second (docs/benchmarks.md, "Export"). The rows are adjusted
+ * in place (no copy of each row): this is where a SQLite row's stored body is read.
  */
-async function readSqliteBatch(handle: DatabaseHandle, query: Prisma.Sql): Promise<BatchRow[]> {
-  const raw = await handle.withSqlite!((db) => db.prepare(query.sql).all(...query.values) as Record<string, unknown>[]);
-  return raw.map((row) => ({
-    ...(row as unknown as EventRow),
-    firstReceivedAt: new Date(Number(row.firstReceivedAt)),
-    body: null,
-    bytes: null,
-    rawBody: row.rawBody ? Buffer.from(row.rawBody as Uint8Array) : Buffer.alloc(0),
-  }));
+async function readSqliteBatch(handle: DatabaseHandle, query: Prisma.Sql, statements: Map<string, Statement>): Promise<BatchRow[]> {
+  const rows = await handle.withSqlite!((db) => {
+    // One prepared statement per SQL text for the whole export: the cursor is a
+    // parameter, so every batch after the first runs the same statement again.
+    let statement = statements.get(query.sql);
+    if (!statement) {
+      statement = db.prepare(query.sql);
+      statements.set(query.sql, statement);
+    }
+    return statement.all(...query.values) as Record<string, unknown>[];
+  });
+  for (const row of rows) {
+    row.firstReceivedAt = new Date(Number(row.firstReceivedAt));
+    row.body = null;
+    row.bytes = null;
+    // better-sqlite3 gives a BLOB as a Buffer of its own.
+    row.rawBody = (row.rawBody as Buffer | null) ?? Buffer.alloc(0);
+  }
+  return rows as unknown as BatchRow[];
+}
+
+/**
+ * "After (key, id)" in the direction of `op`, as a row value.
+ * NOTE: SQLite reads the equivalent `key < ? OR (key = ? AND id < ?)` (the list's
+ * keysetCondition) as a scan of the index from its start, skipping the rows already
+ * exported, so batch n cost n times batch 1 (a million events: 500 million index
+ * entries skipped); a row value is a range search on (timestampMs, id). Postgres
+ * reads both as a range. EXPLAIN QUERY PLAN in docs/benchmarks.md, "Export".
+ */
+function afterCursor(column: Prisma.Sql | null, key: bigint | null, id: string, op: "<" | ">"): Prisma.Sql {
+  const cmp = Prisma.raw(op);
+  if (!column) return Prisma.sql`e."id" ${cmp} ${id}`;
+  return Prisma.sql`(${column}, e."id") ${cmp} (${key}, ${id})`;
 }
 
 /** The events of a filter in the list's order, a batch at a time. */
@@ -101,15 +128,16 @@ export async function* readExportBatches(
   const direction = descending ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   let after: { key: bigint | null; id: string } | null = null;
   let withBodies = true;
+  const statements = new Map<string, Statement>();
   while (!options.signal?.aborted) {
     const conditions = [...base];
-    if (after) conditions.push(keysetCondition(column, after.key, after.id, descending ? "<" : ">"));
+    if (after) conditions.push(afterCursor(column, after.key, after.id, descending ? "<" : ">"));
     const order = Prisma.sql`ORDER BY ${column ? Prisma.sql`${column} ${direction}, ` : Prisma.empty}e."id" ${direction} LIMIT ${batchSize}`;
     let rows: BatchRow[];
     if (handle.provider === "sqlite" && handle.withSqlite) {
       rows = await readSqliteBatch(handle, Prisma.sql`
         SELECT ${EVENT_COLUMNS}, (SELECT d."rawBody" FROM "Delivery" d WHERE d."id" = e."firstDeliveryId") AS "rawBody"
-        FROM "Event" e ${whereClause(conditions)} ${order}`);
+        FROM "Event" e ${whereClause(conditions)} ${order}`, statements);
     } else if (withBodies) {
       try {
         // The body as text in the same query: a correlated lookup by primary key keeps
@@ -223,6 +251,7 @@ function payloadFor(item: ExportedEvent, raw: boolean): unknown {
  * bytes before it made the event), so unless something is masked the stored text is
  * copied as it is, its CR and LF (only ever whitespace between tokens in JSON) made
  * spaces to keep it on one line: parsing and serialising again was half the export's time.
+ * (The NDJSON batch copies the bytes themselves: see `copyableSpan`.)
  */
 function payloadJson(item: ExportedEvent, raw: boolean): string {
   if (!raw && typeHasSecrets(item.event.type)) return JSON.stringify(payloadFor(item, raw)) ?? "null";
@@ -232,11 +261,78 @@ function payloadJson(item: ExportedEvent, raw: boolean): string {
   return JSON.stringify(item.envelope) ?? "null";
 }
 
-/** One NDJSON line (with its newline). */
-export function ndjsonLine(item: ExportedEvent, raw: boolean): string {
-  const fields = JSON.stringify(item.event);
-  const rawBody = raw ? `,"rawBody":"${item.raw.toString("base64")}"` : "";
-  return `${fields.slice(0, -1)},"payload":${payloadJson(item, raw)}${rawBody}}\n`;
+const isJsonSpace = (byte: number | undefined) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+
+/**
+ * Where the stored body is a JSON object that can go into the line byte for byte:
+ * valid UTF-8, `{` to `}` once JSON whitespace is trimmed. Anything else (masked types
+ * aside) takes `payloadJson`'s path, which gives the same text for these bodies.
+ */
+function copyableSpan(raw: Buffer): { start: number; end: number } | null {
+  let start = 0;
+  let end = raw.length;
+  while (start < end && isJsonSpace(raw[start])) start++;
+  while (end > start && isJsonSpace(raw[end - 1])) end--;
+  if (end - start < 2 || raw[start] !== 0x7b || raw[end - 1] !== 0x7d || !isUtf8(raw)) return null;
+  return { start, end };
+}
+
+/**
+ * Output chunks of this size at most (unless one line is longer).
+ * NOTE: glibc serves allocations over 128 KiB with mmap, and after freeing one it raises
+ * that threshold to the freed size for good; from then on batch-sized buffers (1.7 MB of
+ * NDJSON, 3.4 MB with raw) came from the heap and fragmented it: RSS crept up by about
+ * 60 MB over a million events. Chunks below the threshold are reused from the heap.
+ */
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * A batch of NDJSON lines as a few Buffers: the stored bodies are copied into them as
+ * bytes, with no UTF-8 decoding into a string and encoding back, and no string per line.
+ */
+function ndjsonBatch(batch: ExportedEvent[], raw: boolean): Buffer[] {
+  const chunks: Buffer[] = [];
+  let out = Buffer.allocUnsafe(CHUNK_BYTES);
+  let at = 0;
+  const room = (bytes: number) => {
+    if (at + bytes <= out.length) return;
+    if (at > 0) chunks.push(out.subarray(0, at));
+    out = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+    at = 0;
+  };
+  const text = (value: string) => {
+    room(value.length * 3);
+    at += out.write(value, at, "utf8");
+  };
+  for (const item of batch) {
+    const fields = JSON.stringify(item.event);
+    text(fields.slice(0, -1));
+    text(`,"payload":`);
+    const span = raw || !typeHasSecrets(item.event.type) ? copyableSpan(item.raw) : null;
+    if (span) {
+      const length = span.end - span.start;
+      room(length);
+      item.raw.copy(out, at, span.start, span.end);
+      // NOTE: in UTF-8, bytes 0x0A and 0x0D are never part of a longer character.
+      if (item.raw.includes(0x0a) || item.raw.includes(0x0d)) {
+        for (let i = at; i < at + length; i++) if (out[i] === 0x0a || out[i] === 0x0d) out[i] = 0x20;
+      }
+      at += length;
+    } else {
+      text(payloadJson(item, raw));
+    }
+    if (raw) {
+      text(`,"rawBody":"`);
+      const base64 = item.raw.toString("base64");
+      room(base64.length);
+      at += out.write(base64, at, "latin1");
+      text(`"}\n`);
+    } else {
+      text("}\n");
+    }
+  }
+  if (at > 0) chunks.push(out.subarray(0, at));
+  return chunks;
 }
 
 export function csvHeader(raw: boolean): string {
@@ -266,10 +362,20 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function formatBatch(batch: ExportedEvent[], options: ExportOptions): string {
+/** A batch as chunks of at most about CHUNK_BYTES (see there). */
+function formatBatch(batch: ExportedEvent[], options: ExportOptions): Buffer[] {
+  if (options.format === "ndjson") return ndjsonBatch(batch, options.raw);
+  const chunks: Buffer[] = [];
   let out = "";
-  for (const item of batch) out += options.format === "csv" ? csvLine(item, options.raw) : ndjsonLine(item, options.raw);
-  return out;
+  for (const item of batch) {
+    out += csvLine(item, options.raw);
+    if (out.length >= CHUNK_BYTES / 3) {
+      chunks.push(Buffer.from(out, "utf8"));
+      out = "";
+    }
+  }
+  if (out) chunks.push(Buffer.from(out, "utf8"));
+  return chunks;
 }
 
 // ---------------------------------------------------------------------------
@@ -321,7 +427,7 @@ export function exportStream(
             return;
           }
           rows += next.value.length;
-          controller.enqueue(encoder.encode(formatBatch(next.value, options)));
+          for (const chunk of formatBatch(next.value, options)) controller.enqueue(chunk);
         } catch (error) {
           end(false, error);
           controller.error(error);
@@ -349,8 +455,8 @@ export async function writeExport(
   onBatch?: (rows: number) => void,
 ): Promise<{ rows: number; aborted: boolean }> {
   let rows = 0;
-  const write = async (text: string) => {
-    if (out.write(text)) return;
+  const write = async (chunk: string | Uint8Array) => {
+    if (out.write(chunk)) return;
     // Whichever comes first; the other listener is removed, or a long export would leave
     // one behind per wait (MaxListenersExceededWarning).
     const settled = new AbortController();
@@ -362,7 +468,9 @@ export async function writeExport(
   };
   if (options.format === "csv") await write(csvHeader(options.raw));
   for await (const batch of readExportBatches(handle, query, { batchSize: options.batchSize, signal: options.signal })) {
-    await write(formatBatch(batch, options));
+    const chunks = formatBatch(batch, options);
+    for (const chunk of chunks.slice(0, -1)) out.write(chunk);
+    if (chunks.length) await write(chunks.at(-1)!);
     rows += batch.length;
     onBatch?.(rows);
   }

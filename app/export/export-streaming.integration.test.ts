@@ -34,8 +34,21 @@ describe("event export over HTTP (sqlite)", () => {
           get(target, property) {
             if (property === "prepare") {
               return (sql: string) => {
-                if (sql.includes('AS "rawBody"') && sql.includes('FROM "Event" e')) batches++;
-                return target.prepare(sql);
+                const statement = target.prepare(sql);
+                if (!(sql.includes('AS "rawBody"') && sql.includes('FROM "Event" e'))) return statement;
+                // A statement may serve several batches: count its runs.
+                return new Proxy(statement, {
+                  get(inner, name) {
+                    if (name === "all") {
+                      return (...args: unknown[]) => {
+                        batches++;
+                        return inner.all(...args);
+                      };
+                    }
+                    const value = Reflect.get(inner, name) as unknown;
+                    return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(inner) : value;
+                  },
+                });
               };
             }
             const value = Reflect.get(target, property) as unknown;
