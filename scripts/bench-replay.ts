@@ -2,7 +2,10 @@
 // rate limit off, through the real worker process (`hookline worker`), and reports
 // events per second and the worker's peak resident memory. See docs/benchmarks.md.
 //
-//   npm run bench:replay [-- --events 10000 --concurrency 64 --postgres --profile --compare DIR --rounds N]
+//   npm run bench:replay [-- --events 10000 --concurrency 64 --postgres --profile --compare DIR --rounds N --scratch NAME]
+//
+// --scratch NAME: the Postgres database and the .cache/NAME directory to work in
+// (default hookline_bench_replay / bench-replay), so that two people can run it at once.
 //
 // --compare DIR runs the worker from another checkout too (e.g. the commit before a
 // change: `git archive <commit> | tar -x -C DIR`, then link node_modules and
@@ -45,7 +48,10 @@ const COMPARE = args.get("compare") ? path.resolve(args.get("compare")!) : null;
 const ROUNDS = Number(args.get("rounds") ?? (COMPARE ? 3 : 1));
 const PROFILE_DIR = path.resolve(".cache/bench-replay-profile");
 const ROOT = process.cwd();
-const DIR = path.resolve(".cache/bench-replay");
+const SCRATCH = args.get("scratch");
+const DIR = path.resolve(".cache", SCRATCH ?? "bench-replay");
+const PG_DATABASE = SCRATCH ?? "hookline_bench_replay";
+if (!/^[a-z_][a-z0-9_]*$/.test(PG_DATABASE)) throw new Error("--scratch: lower-case letters, digits and _ only");
 const SOURCE_SECRET = "whsec_" + Buffer.from("hookline-bench-secret-0123456789").toString("base64");
 const ENV: NodeJS.ProcessEnv = {
   ...process.env,
@@ -67,11 +73,11 @@ async function databaseUrl(): Promise<string> {
   const admin = process.env.HOOKLINE_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS hookline_bench_replay WITH (FORCE)`);
-  await client.query(`CREATE DATABASE hookline_bench_replay`);
+  await client.query(`DROP DATABASE IF EXISTS ${PG_DATABASE} WITH (FORCE)`);
+  await client.query(`CREATE DATABASE ${PG_DATABASE}`);
   await client.end();
   const url = new URL(admin);
-  url.pathname = "/hookline_bench_replay";
+  url.pathname = `/${PG_DATABASE}`;
   return url.toString();
 }
 

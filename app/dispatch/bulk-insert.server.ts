@@ -56,6 +56,21 @@ export async function insertRows(
 }
 
 /**
+ * The same INSERT as one SQL text with the JSON inlined by `literal` (pg's
+ * escapeLiteral), for a multi-statement turn on a plain `pg` connection
+ * (postgres-claim.server.ts). Postgres only.
+ */
+export function postgresInsertSql(
+  table: "DispatchAttempt" | "DispatchTask",
+  columns: Columns,
+  rows: Record<string, Value>[],
+  literal: (text: string) => string,
+): string {
+  const json = JSON.stringify(rows.map((row) => columns.map(([name, type]) => encode(row[name], type, "postgres"))));
+  return `INSERT INTO ${quote(table)} (${columns.map(([name]) => quote(name)).join(", ")}) SELECT ${unpack("postgres", columns)} FROM json_array_elements(${literal(json)}::json) AS r(value)`;
+}
+
+/**
  * `IN (...)` for many ids as one JSON parameter: `"id" IN ${idList(provider, ids)}`.
  * Same reason as insertRows: Prisma's cost is per parameter.
  */

@@ -115,4 +115,26 @@ describe.each(PROVIDERS)("batched claims (%s)", (provider) => {
     const attempts = await database.db.dispatchAttempt.findMany({ where: { taskId: { in: dead.tasks.map((t) => t.id) } } });
     expect(attempts.map((a) => a.attempt).sort()).toEqual(Array(8).fill(2));
   }, 120_000);
+
+  // On Postgres an unlimited target is claimed by one statement that cannot space sends
+  // out (postgres-claim.server.ts); a job with its own limit must still go through the
+  // job's rate cursor.
+  it("a job with its own rate limit on an unlimited target: sent once each, no faster than the job's limit", async () => {
+    receiver.requests.length = 0;
+    const consumer = await target("job-limit", 16);
+    const job = await replayEvents(database, { targetId: consumer.id, filter: { type: ["user.updated"] }, maxPerSecond: 200, actor: "test" });
+    const worker = startDispatch(instances[0]!, { claimBatch: 100, leaseMarginMs: 10_000 });
+    try {
+      expect(await waitForJob(database, job.id, { timeoutMs: 60_000 })).toMatchObject({ status: "done", sent: 200, failed: 0 });
+    } finally {
+      await worker.stop();
+    }
+    const ids = receiver.requests.map((r) => r.svixId);
+    expect(ids).toHaveLength(200);
+    expect(new Set(ids).size).toBe(200);
+    // 200 sends at 200/s span at least 199 intervals of 5 ms (a loaded machine only slows them).
+    const times = receiver.requests.map((r) => r.at).sort((a, b) => a - b);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(199 * 5 - 50);
+    expect((await database.db.dispatchJob.findUniqueOrThrow({ where: { id: job.id } })).rateCursor).not.toBeNull();
+  }, 120_000);
 });

@@ -3,6 +3,9 @@
 // lease (`status = 'sending'`, `lockedBy`, `lockedUntil`) taken inside a transaction
 // that first locks the target's row, so every instance sees one consistent picture of
 // the target's in-flight sends and rate budget. See docs/decisions/0007-dispatch-queue.md.
+// On Postgres, a target without a rate limit is claimed by postgres-claim.server.ts
+// instead: the same rules as claimTasks + applyCompletion, in one round trip. A change
+// to the rules here must be made there too (claim-batching.integration.test.ts).
 import { newId } from "~/db/ids";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { Prisma } from "~/generated/sqlite/client";
@@ -62,6 +65,8 @@ export interface ClaimResult {
   tasks: ClaimedTask[];
   /** Jobs the completion may have finished: pass to settleJobs. */
   settle: string[];
+  /** The target or a claimed task's job has a rate limit (so the Postgres one-statement claim does not apply). */
+  rateLimited?: boolean;
 }
 
 /** Rate-limited slots are handed out at most this far ahead, so leases stay short. */
@@ -127,7 +132,8 @@ export async function claimTasks(handle: DatabaseHandle, options: ClaimOptions):
             AND p."status" IN ('pending', 'sending'))
       ORDER BY t."nextAttemptAt" ASC, t."seq" ASC
       LIMIT ${slots}`;
-    if (candidates.length === 0) return { target, tasks: [], settle };
+    const rateLimited = target.maxPerSecond !== null || candidates.some((c) => c.jobMaxPerSecond !== null);
+    if (candidates.length === 0) return { target, tasks: [], settle, rateLimited };
 
     // Rate limits: the target's and the job's, each a cursor of the next free slot.
     const nowMs = now.getTime();
@@ -158,7 +164,7 @@ export async function claimTasks(handle: DatabaseHandle, options: ClaimOptions):
         jobMaxPerSecond: row.jobMaxPerSecond === null ? null : Number(row.jobMaxPerSecond),
       });
     }
-    if (tasks.length === 0) return { target, tasks: [], settle };
+    if (tasks.length === 0) return { target, tasks: [], settle, rateLimited };
 
     // One UPDATE per distinct send time (all of them share one without a rate limit).
     const bySendAt = new Map<number, ClaimedTask[]>();
@@ -180,13 +186,13 @@ export async function claimTasks(handle: DatabaseHandle, options: ClaimOptions):
     for (const [jobId, cursor] of jobCursors) {
       await tx.$executeRaw`UPDATE "DispatchJob" SET "rateCursor" = ${new Date(Math.ceil(cursor))} WHERE "id" = ${jobId}`;
     }
-    return { target, tasks: tasks.filter((t) => claimed.has(t.id)), settle };
+    return { target, tasks: tasks.filter((t) => claimed.has(t.id)), settle, rateLimited };
   });
   if (result.settle.length) await settleJobs(handle.db, result.settle, now);
   return result;
 }
 
-const ATTEMPT_COLUMNS: Columns = [
+export const ATTEMPT_COLUMNS: Columns = [
   ["id", "text"],
   ["taskId", "text"],
   ["eventId", "text"],
@@ -202,6 +208,31 @@ const ATTEMPT_COLUMNS: Columns = [
   ["sentAt", "timestamp"],
   ["nextAttemptAt", "timestamp"],
 ];
+
+/** The attempt rows of a completion (the sends that went out). */
+export function attemptRows(plans: CompletionPlan["plans"]) {
+  return plans
+    .filter((p) => p.outcome.kind === "attempted")
+    .map(({ outcome, nextAttemptAt }) => {
+      const o = outcome as Extract<TaskOutcome, { kind: "attempted" }>;
+      return {
+        id: newId(o.sentAt.getTime()),
+        taskId: o.task.id,
+        eventId: o.task.eventId,
+        targetId: o.targetId,
+        jobId: o.task.jobId,
+        attempt: o.task.attempt,
+        status: o.result.status,
+        ok: o.result.ok,
+        durationMs: o.result.durationMs,
+        error: o.result.error,
+        responseExcerpt: o.result.responseExcerpt,
+        svixId: o.svixId,
+        sentAt: o.sentAt,
+        nextAttemptAt,
+      };
+    });
+}
 
 /** What happened to one claimed task. */
 export type TaskOutcome =
@@ -272,32 +303,7 @@ export async function planCompletion(handle: DatabaseHandle, outcomes: TaskOutco
 export async function applyCompletion(tx: Tx, completion: CompletionPlan): Promise<string[]> {
   const { plans, workerId } = completion;
   const settled = new Set<string>();
-  const attempts = plans.filter((p) => p.outcome.kind === "attempted");
-  await insertRows(
-    tx,
-    completion.provider,
-    "DispatchAttempt",
-    ATTEMPT_COLUMNS,
-    attempts.map(({ outcome, nextAttemptAt }) => {
-      const o = outcome as Extract<TaskOutcome, { kind: "attempted" }>;
-      return {
-        id: newId(o.sentAt.getTime()),
-        taskId: o.task.id,
-        eventId: o.task.eventId,
-        targetId: o.targetId,
-        jobId: o.task.jobId,
-        attempt: o.task.attempt,
-        status: o.result.status,
-        ok: o.result.ok,
-        durationMs: o.result.durationMs,
-        error: o.result.error,
-        responseExcerpt: o.result.responseExcerpt,
-        svixId: o.svixId,
-        sentAt: o.sentAt,
-        nextAttemptAt,
-      };
-    }),
-  );
+  await insertRows(tx, completion.provider, "DispatchAttempt", ATTEMPT_COLUMNS, attemptRows(plans));
 
   const sentByJob = new Map<string, number>();
   const failedByJob = new Map<string, number>();

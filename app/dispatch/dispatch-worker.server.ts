@@ -8,6 +8,7 @@
 // claimed tasks not yet sent are released, so nothing goes out twice.
 import crypto from "node:crypto";
 
+import type pg from "pg";
 import type { Webhook } from "svix";
 
 import type { DatabaseHandle } from "~/db/prisma.server";
@@ -17,6 +18,7 @@ import type { WorkerTask } from "~/worker/worker.server";
 import { forwardNewEvents } from "./auto-forward.server";
 import { idList } from "./bulk-insert.server";
 import { dispatchConfig, type DispatchConfig } from "./dispatch-config.server";
+import { settleJobs } from "./dispatch-job.server";
 import {
   claimTasks,
   completeTasks,
@@ -29,6 +31,7 @@ import {
 } from "./dispatch-task.server";
 import { postToTarget } from "./outbound.server";
 import { planNextChunk } from "./plan-job.server";
+import { claimTurnPostgres, createClaimPool } from "./postgres-claim.server";
 import { signForTarget } from "./signing.server";
 import { openHeaders, targetWebhook } from "./target.server";
 
@@ -56,6 +59,8 @@ export class DispatchWorker {
   /** Sends on the wire now, and what the pumps did once stopping (for the shutdown log). */
   #sending = 0;
   #stopCounts = { recorded: 0, released: 0 };
+  /** Postgres: the connections of the one-round-trip claim (postgres-claim.server.ts). */
+  #claimPool: pg.Pool | null = null;
 
   constructor(handle: DatabaseHandle, options: Partial<DispatchWorkerOptions> = {}) {
     this.#handle = handle;
@@ -120,6 +125,9 @@ export class DispatchWorker {
       });
     }
     await this.idle();
+    const pool = this.#claimPool;
+    this.#claimPool = null;
+    await pool?.end().catch(() => {});
     if (first && (this.#stopCounts.recorded || this.#stopCounts.released)) {
       logger.info("dispatch: stopped; attempts recorded, unsent claims released", { workerId: this.options.workerId, ...this.#stopCounts });
     }
@@ -137,6 +145,8 @@ export class DispatchWorker {
     let wake: (() => void) | null = null;
     const completeOptions = { workerId: this.options.workerId, retrySchedule: this.options.retrySchedule };
     let lastReclaim = 0;
+    /** Postgres without a rate limit: claim through claimTurnPostgres. */
+    let oneStatement = this.#handle.provider === "postgres";
     try {
       while (!this.#stopped) {
         // Completions go in with (before) the next claim, in one transaction: the
@@ -145,19 +155,33 @@ export class DispatchWorker {
         const completion = await planCompletion(this.#handle, finished.splice(0), completeOptions);
         const reclaimExpired = Date.now() - lastReclaim >= 1000;
         if (reclaimExpired) lastReclaim = Date.now();
-        const batch = await claimTasks(this.#handle, {
-          targetId,
-          workerId: this.options.workerId,
-          max: this.options.claimBatch,
-          leaseMarginMs: this.options.leaseMarginMs,
-          reclaimExpired,
-          completion,
-        });
-        if (!batch.target) break;
-        if (batch.tasks.length) {
-          const events = await this.#loadEvents(batch.tasks.map((t) => t.eventId));
-          for (const task of batch.tasks) {
-            const send: Promise<void> = this.#send(batch.target!, task, events.get(task.eventId))
+        const claim = { targetId, workerId: this.options.workerId, max: this.options.claimBatch, leaseMarginMs: this.options.leaseMarginMs };
+        let target: ClaimTarget | null;
+        let batch: { task: ClaimedTask; event: EventToSend | undefined }[];
+        const pool = oneStatement ? this.#postgresClaimPool() : null;
+        if (pool) {
+          // Postgres, no rate limit: the whole turn, bodies included, in one round trip.
+          const now = new Date();
+          const turn = await claimTurnPostgres(pool, { ...claim, reclaimExpired, completion, now });
+          if (turn.settle.length) await settleJobs(this.#handle.db, turn.settle, now);
+          target = turn.target;
+          if (turn.rateLimited) oneStatement = false;
+          batch = turn.leased.map(({ task, eventSvixId, storedBody }) => ({
+            task,
+            event: eventSvixId === null || storedBody === null ? undefined : this.#eventToSend(task.eventId, eventSvixId, storedBody),
+          }));
+          // A rate limit appeared: claim this turn the general way (the completion is written).
+          if (target && turn.rateLimited) ({ target, batch } = await this.#claimGeneral({ ...claim, reclaimExpired: false }));
+        } else {
+          let rateLimited: boolean;
+          ({ target, batch, rateLimited } = await this.#claimGeneral({ ...claim, reclaimExpired, completion }));
+          // Postgres: back to the one-round-trip claim once no rate limit is in the way.
+          oneStatement = this.#handle.provider === "postgres" && !rateLimited;
+        }
+        if (!target) break;
+        if (batch.length) {
+          for (const { task, event } of batch) {
+            const send: Promise<void> = this.#send(target, task, event)
               .then((outcome) => void (outcome ? finished.push(outcome) : unsent.push(task)))
               .catch((error) => logger.error("dispatch send failed unexpectedly", { taskId: task.id, error: String(error) }))
               .finally(() => {
@@ -171,8 +195,11 @@ export class DispatchWorker {
         }
         // Claim again once three quarters of the slots are free (or, when nothing
         // could be claimed, once anything finishes): a claim and a completion are a
-        // transaction each, so they are worth batching.
-        const lowWater = batch.tasks.length ? Math.floor(batch.target!.concurrency / 4) : inFlight.size - 1;
+        // transaction each, so they are worth batching. The one-round-trip Postgres
+        // turn is cheap, and the slots still busy keep sending while it runs: claim
+        // again once a quarter of them are free.
+        const refill = oneStatement ? Math.floor((target.concurrency * 3) / 4) : Math.floor(target.concurrency / 4);
+        const lowWater = batch.length ? refill : inFlight.size - 1;
         // (Not Promise.race over the in-flight set: that adds a reaction to every
         // pending send on each wake-up.)
         while (inFlight.size > Math.max(0, lowWater)) await new Promise<void>((resolve) => (wake = resolve));
@@ -190,6 +217,33 @@ export class DispatchWorker {
         if (unsent.length) this.#stopCounts.released += await releaseTasks(this.#handle, unsent.splice(0), this.options.workerId);
       }
     }
+  }
+
+  /** Postgres: the one-round-trip claim's pool, opened on first use. */
+  #postgresClaimPool(): pg.Pool | null {
+    if (this.#handle.provider !== "postgres" || this.#stopped) return null;
+    this.#claimPool ??= createClaimPool(this.#handle.url);
+    return this.#claimPool;
+  }
+
+  /** A claim through claimTasks (SQLite; Postgres with a rate limit), then the batch's bodies. */
+  async #claimGeneral(options: Parameters<typeof claimTasks>[1]) {
+    const claimed = await claimTasks(this.#handle, options);
+    const events = claimed.tasks.length ? await this.#loadEvents(claimed.tasks.map((t) => t.eventId)) : new Map<string, EventToSend>();
+    return {
+      target: claimed.target,
+      batch: claimed.tasks.map((task) => ({ task, event: events.get(task.eventId) })),
+      rateLimited: claimed.rateLimited ?? false,
+    };
+  }
+
+  /**
+   * The one place where a stored body becomes the bytes a send carries: every read of
+   * `Delivery.rawBody` for dispatch (#loadEvents, and the Postgres claim, which reads
+   * it in its own statement) ends here.
+   */
+  #eventToSend(id: string, svixId: string, stored: { rawBody: Uint8Array }): EventToSend {
+    return { id, svixId, rawBody: Buffer.from(stored.rawBody.buffer, stored.rawBody.byteOffset, stored.rawBody.byteLength) };
   }
 
   /**
@@ -228,12 +282,12 @@ export class DispatchWorker {
         continue;
       }
       const rawBody = Buffer.from(row.body, "utf8");
-      if (rawBody.length === Number(row.bytes)) result.set(row.id, { id: row.id, svixId: row.svixId, rawBody });
+      if (rawBody.length === Number(row.bytes)) result.set(row.id, this.#eventToSend(row.id, row.svixId, { rawBody }));
       else odd.push(row);
     }
     for (const row of odd) {
       const delivery = await db.delivery.findUnique({ where: { id: row.firstDeliveryId }, select: { rawBody: true } });
-      if (delivery) result.set(row.id, { id: row.id, svixId: row.svixId, rawBody: Buffer.from(delivery.rawBody) });
+      if (delivery) result.set(row.id, this.#eventToSend(row.id, row.svixId, delivery));
     }
     return result;
   }
