@@ -3,6 +3,7 @@
 // load-generator process (autocannon). See docs/benchmarks.md.
 //
 //   npm run bench:ingest [-- --rounds 3 --duration 10 --connections 32 --no-build]
+//   (--port N: servers on N, N+1, …; --dir D: databases under D instead of .cache/bench-ingest)
 //   npm run bench:ingest -- --postgres [--postgres-url postgresql://postgres@127.0.0.1:5432/postgres]
 //
 // --postgres: the hand-written `pg` baseline, Hookline on Postgres, and two Hookline
@@ -32,7 +33,9 @@ const FIXED_DURATION = Number(args.get("fixed-duration") ?? 10);
 const CONNECTIONS = Number(args.get("connections") ?? 32);
 const FIXED_RATE = 500;
 const SECRET = "whsec_" + Buffer.from("hookline-bench-secret-0123456789").toString("base64");
-const DIR = path.resolve(".cache/bench-ingest");
+const DIR = path.resolve(args.get("dir") ?? ".cache/bench-ingest");
+/** First port of the servers (--port): one per contender from here. */
+const BASE_PORT = Number(args.get("port") ?? 3300);
 const ROOT = process.cwd();
 const POSTGRES = args.has("postgres");
 const POSTGRES_ADMIN_URL =
@@ -331,7 +334,7 @@ async function main() {
     const deliveries = Number(args.get("deliveries") ?? 100_000);
     makeDeliveries(deliveries, file + ".src");
     for (const [i, contender] of contenders.entries()) {
-      const measured = await measure(contender, 3300 + i, file, deliveries);
+      const measured = await measure(contender, BASE_PORT + i, file, deliveries);
       runs.get(contender)!.push(measured);
       log(`round ${round}: ${contender.name}: ${Math.round(measured.max.throughput)}/s, p99 ${measured.fixed.p99} ms at ${FIXED_RATE}/s`);
     }
