@@ -123,6 +123,46 @@ function prepareSqlite(db: import("better-sqlite3").Database) {
   };
 }
 
+/**
+ * FTS5's merge setting while nothing is being pruned (SQLite's default). A prune sets
+ * it to 0 (withSearchMergesPaused) and always puts this value back, even when a
+ * crashed prune had left 0 behind.
+ */
+export const SEARCH_AUTOMERGE = 4;
+
+/**
+ * SQLite: runs `fn` (a prune's deletes) with FTS5's automatic merging turned off.
+ * For every row deleted from a contentless_delete table, FTS5 adds a leaf page of
+ * merge work to the next commit (fts5IndexFlush counts nContentlessDelete into its
+ * automerge budget): at 1M events, 100 deletes cost 60–160 ms of merging under the
+ * write lock, against ~2 ms for the deletes themselves (docs/benchmarks.md, "Prune").
+ * The setting is stored in the table, so ingest's inserts stop merging too while the
+ * prune runs; merging resumes afterwards with the next inserts, and segments left
+ * mostly deleted are merged first (FTS5's deletemerge). Postgres: runs `fn` as is.
+ */
+export async function withSearchMergesPaused<T>(handle: DatabaseHandle, fn: () => Promise<T>): Promise<T> {
+  if (handle.provider !== "sqlite") return fn();
+  await setSearchAutomerge(handle, 0);
+  try {
+    return await fn();
+  } finally {
+    await setSearchAutomerge(handle, SEARCH_AUTOMERGE);
+  }
+}
+
+/** SQLite: sets FTS5's automerge (stored in EventSearch_config, read by every connection). */
+export async function setSearchAutomerge(handle: DatabaseHandle, segments: number) {
+  if (handle.provider !== "sqlite") return;
+  await handle.db.$executeRawUnsafe(`INSERT INTO "EventSearch" ("EventSearch", "rank") VALUES ('automerge', ${Math.trunc(segments)})`);
+}
+
+/** SQLite: FTS5's automerge as stored (absent: FTS5's default, 4); null on Postgres. */
+export async function searchAutomerge(handle: DatabaseHandle): Promise<number | null> {
+  if (handle.provider !== "sqlite") return null;
+  const rows = await handle.db.$queryRaw<{ v: number | bigint }[]>`SELECT "v" FROM "EventSearch_config" WHERE "k" = 'automerge'`;
+  return rows.length ? Number(rows[0]!.v) : SEARCH_AUTOMERGE;
+}
+
 /** Removes pruned events from the index. */
 export async function removeFromSearch(handle: DatabaseHandle, eventIds: string[]) {
   if (eventIds.length === 0) return;

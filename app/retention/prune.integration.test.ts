@@ -5,7 +5,7 @@ import { ingestSigned } from "../../tests/support/ingest";
 import { envelope, newSecret } from "../../tests/support/svix";
 import { newId } from "~/db/ids";
 import { countEvents } from "~/events/event-query.server";
-import { indexPendingEvents } from "~/events/search.server";
+import { indexPendingEvents, searchAutomerge, SEARCH_AUTOMERGE, setSearchAutomerge, withSearchMergesPaused } from "~/events/search.server";
 import type { IngestDependencies } from "~/ingest/ingest.server";
 import { ensureDefaultSource, SourceResolver } from "~/sources/sources.server";
 import { pruneOlderThan } from "./prune.server";
@@ -58,4 +58,31 @@ describe.each(PROVIDERS)("retention (%s)", (provider) => {
     expect(await countEvents(database, { q: "Newname" })).toBe(5);
     // 625 signed deliveries through ingest: slow on a loaded machine.
   }, 180_000);
+
+  it.runIf(provider === "sqlite")("pauses FTS5's merging while events leave the index, and always puts it back", async () => {
+    expect(await searchAutomerge(database)).toBe(SEARCH_AUTOMERGE);
+    expect(await withSearchMergesPaused(database, () => searchAutomerge(database))).toBe(0);
+    expect(await searchAutomerge(database)).toBe(SEARCH_AUTOMERGE);
+    await expect(
+      withSearchMergesPaused(database, async () => {
+        throw new Error("prune interrupted");
+      }),
+    ).rejects.toThrow("prune interrupted");
+    expect(await searchAutomerge(database)).toBe(SEARCH_AUTOMERGE);
+
+    // A prune killed mid-way leaves merging off: the next prune turns it back on.
+    await setSearchAutomerge(database, 0);
+    const now = Date.now();
+    for (let i = 0; i < 3; i++) {
+      await ingestSigned(deps, SECRET, envelope("user.updated", { id: `user_gone${i}`, first_name: "Gonename" }, now - 50 * DAY), {
+        receivedAt: new Date(now - 50 * DAY + i),
+      });
+    }
+    while ((await indexPendingEvents(database, 500)) > 0);
+    expect(await countEvents(database, { q: "Gonename" })).toBe(3);
+    expect((await pruneOlderThan(database, 30, new Date(now))).events).toBe(3);
+    expect(await searchAutomerge(database)).toBe(SEARCH_AUTOMERGE);
+    expect(await countEvents(database, { q: "Gonename" })).toBe(0);
+    expect(await countEvents(database, { q: "Newname" })).toBe(5);
+  });
 });

@@ -5,7 +5,7 @@
 // marks the dead rows reusable. See docs/benchmarks.md ("Prune").
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { firstIdAt } from "~/db/ids";
-import { removeFromSearch } from "~/events/search.server";
+import { removeFromSearch, withSearchMergesPaused } from "~/events/search.server";
 
 export interface PruneResult {
   cutoff: Date;
@@ -52,9 +52,15 @@ async function inBatches(
     const started = performance.now();
     total += await remove(ids);
     const elapsed = performance.now() - started;
+    if (process.env.HOOKLINE_PRUNE_TRACE) console.error(JSON.stringify({ table, rows: ids.length, ms: Math.round(elapsed * 10) / 10, at: Date.now() }));
     after = ids[ids.length - 1]!;
     size = Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.round(size * Math.min(2, TARGET_MS[handle.provider] / Math.max(elapsed, 1)))));
     onProgress?.({ table, deleted: total });
+    // SQLite: copy this batch's pages back into the database file now (PASSIVE: never
+    // blocks a writer), outside the lock. Left to the connection's automatic
+    // checkpoint (every 80 MiB of WAL), one large copy and fsync every ~12 s stalled
+    // ingest's commits for 100–230 ms (docs/benchmarks.md, "Prune").
+    await handle.withSqlite?.((db) => db.pragma("wal_checkpoint(PASSIVE)"));
     // Let ingest (in this process, or on SQLite in the server's) take its turn.
     if (PAUSE_MS[handle.provider]) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS[handle.provider]));
     else await new Promise((resolve) => setImmediate(resolve));
@@ -90,20 +96,24 @@ export async function pruneOlderThan(
     async (ids) => (await db.delivery.deleteMany({ where: { id: { in: ids } } })).count,
     onProgress,
   );
-  const events = await inBatches(
-    handle,
-    "events",
-    async (after, take) =>
-      (await db.event.findMany({ where: { id: { lt: before, ...idsAfter(after) } }, select: { id: true }, orderBy: { id: "asc" }, take })).map((r) => r.id),
-    async (ids) => {
-      await removeFromSearch(handle, ids);
-      return db.$transaction(async (tx) => {
-        await tx.dispatchTask.deleteMany({ where: { eventId: { in: ids } } });
-        await tx.delivery.updateMany({ where: { eventId: { in: ids } }, data: { eventId: null } });
-        return (await tx.event.deleteMany({ where: { id: { in: ids } } })).count;
-      });
-    },
-    onProgress,
+  // SQLite: FTS5's merging is paused while events leave the index (see
+  // withSearchMergesPaused); it held the write lock 60–160 ms per 100 events.
+  const events = await withSearchMergesPaused(handle, () =>
+    inBatches(
+      handle,
+      "events",
+      async (after, take) =>
+        (await db.event.findMany({ where: { id: { lt: before, ...idsAfter(after) } }, select: { id: true }, orderBy: { id: "asc" }, take })).map((r) => r.id),
+      async (ids) => {
+        await removeFromSearch(handle, ids);
+        return db.$transaction(async (tx) => {
+          await tx.dispatchTask.deleteMany({ where: { eventId: { in: ids } } });
+          await tx.delivery.updateMany({ where: { eventId: { in: ids } }, data: { eventId: null } });
+          return (await tx.event.deleteMany({ where: { id: { in: ids } } })).count;
+        });
+      },
+      onProgress,
+    ),
   );
   // Issues keep their row (and so their history of changes); their notification log and
   // per-minute occurrences age out with the rest.
