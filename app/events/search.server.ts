@@ -123,44 +123,68 @@ function prepareSqlite(db: import("better-sqlite3").Database) {
   };
 }
 
-/**
- * FTS5's merge setting while nothing is being pruned (SQLite's default). A prune sets
- * it to 0 (withSearchMergesPaused) and always puts this value back, even when a
- * crashed prune had left 0 behind.
- */
-export const SEARCH_AUTOMERGE = 4;
+/** FTS5's merge settings (its defaults), and the ones a prune works under. */
+export const SEARCH_MERGES = { automerge: 4, deletemerge: 10 } as const;
+const PRUNE_MERGES = { automerge: 0, deletemerge: 50 } as const;
+/** Leaf pages one merge step writes (`merge`'s N): a few ms, see searchMergeStep. */
+const MERGE_STEP_PAGES = 8;
 
 /**
- * SQLite: runs `fn` (a prune's deletes) with FTS5's automatic merging turned off.
- * For every row deleted from a contentless_delete table, FTS5 adds a leaf page of
- * merge work to the next commit (fts5IndexFlush counts nContentlessDelete into its
- * automerge budget): at 1M events, 100 deletes cost 60–160 ms of merging under the
- * write lock, against ~2 ms for the deletes themselves (docs/benchmarks.md, "Prune").
- * The setting is stored in the table, so ingest's inserts stop merging too while the
- * prune runs; merging resumes afterwards with the next inserts, and segments left
- * mostly deleted are merged first (FTS5's deletemerge). Postgres: runs `fn` as is.
+ * SQLite: runs `fn` (a prune's deletes) with FTS5's merging taken over by the prune.
+ * - For every row deleted from a contentless_delete table, FTS5's automerge adds a
+ *   leaf page of merge work to the next commit: at 1M events, 100 deletes cost 60–160 ms
+ *   of merging under the write lock, against ~2 ms for the deletes themselves
+ *   (docs/benchmarks.md, "Prune"). So automerge is off meanwhile.
+ * - With merging simply off, a segment whose rows were all pruned is merged later in
+ *   one step that reads all of it: 3.5–8.5 s under the lock at 1M. So the prune merges
+ *   as it goes (searchMergeStep between batches), and a level becomes due once half of
+ *   its rows are deleted (deletemerge 50): a step then reads at most about twice what
+ *   it writes.
+ * The settings are stored in the table, so ingest's inserts follow them too while the
+ * prune runs. They are put back afterwards, also when `fn` fails; a prune killed
+ * mid-way leaves them until the next prune ends (the worker's runs hourly).
+ * Postgres: runs `fn` as is.
  */
 export async function withSearchMergesPaused<T>(handle: DatabaseHandle, fn: () => Promise<T>): Promise<T> {
   if (handle.provider !== "sqlite") return fn();
-  await setSearchAutomerge(handle, 0);
+  await setSearchMerges(handle, PRUNE_MERGES);
   try {
     return await fn();
   } finally {
-    await setSearchAutomerge(handle, SEARCH_AUTOMERGE);
+    await setSearchMerges(handle, SEARCH_MERGES);
   }
 }
 
-/** SQLite: sets FTS5's automerge (stored in EventSearch_config, read by every connection). */
-export async function setSearchAutomerge(handle: DatabaseHandle, segments: number) {
-  if (handle.provider !== "sqlite") return;
-  await handle.db.$executeRawUnsafe(`INSERT INTO "EventSearch" ("EventSearch", "rank") VALUES ('automerge', ${Math.trunc(segments)})`);
+/**
+ * SQLite: one bounded step of FTS5 merge work (about MERGE_STEP_PAGES leaf pages
+ * written); true if there was work. Each step is its own statement, so ingest can take
+ * the write lock between steps. False on Postgres.
+ */
+export async function searchMergeStep(handle: DatabaseHandle): Promise<boolean> {
+  if (!handle.withSqlite) return false;
+  return handle.withSqlite((db) => {
+    const changes = () => Number(db.prepare("SELECT total_changes() AS n").pluck().get());
+    const before = changes();
+    db.prepare(`INSERT INTO "EventSearch" ("EventSearch", "rank") VALUES ('merge', ${MERGE_STEP_PAGES})`).run();
+    // FTS5's documented test: a step that merged nothing changes at most one row.
+    return changes() - before > 1;
+  });
 }
 
-/** SQLite: FTS5's automerge as stored (absent: FTS5's default, 4); null on Postgres. */
-export async function searchAutomerge(handle: DatabaseHandle): Promise<number | null> {
+/** SQLite: sets FTS5's merge settings (stored in EventSearch_config, read by every connection). */
+export async function setSearchMerges(handle: DatabaseHandle, settings: { automerge: number; deletemerge: number }) {
+  if (handle.provider !== "sqlite") return;
+  for (const [name, value] of Object.entries(settings)) {
+    await handle.db.$executeRawUnsafe(`INSERT INTO "EventSearch" ("EventSearch", "rank") VALUES ('${name}', ${Math.trunc(value)})`);
+  }
+}
+
+/** SQLite: FTS5's merge settings as stored (absent: FTS5's defaults); null on Postgres. */
+export async function searchMerges(handle: DatabaseHandle): Promise<{ automerge: number; deletemerge: number } | null> {
   if (handle.provider !== "sqlite") return null;
-  const rows = await handle.db.$queryRaw<{ v: number | bigint }[]>`SELECT "v" FROM "EventSearch_config" WHERE "k" = 'automerge'`;
-  return rows.length ? Number(rows[0]!.v) : SEARCH_AUTOMERGE;
+  const rows = await handle.db.$queryRaw<{ k: string; v: number | bigint }[]>`SELECT "k", "v" FROM "EventSearch_config" WHERE "k" IN ('automerge', 'deletemerge')`;
+  const stored = Object.fromEntries(rows.map((row) => [row.k, Number(row.v)]));
+  return { automerge: stored.automerge ?? SEARCH_MERGES.automerge, deletemerge: stored.deletemerge ?? SEARCH_MERGES.deletemerge };
 }
 
 /** Removes pruned events from the index. */

@@ -5,7 +5,7 @@ import { ingestSigned } from "../../tests/support/ingest";
 import { envelope, newSecret } from "../../tests/support/svix";
 import { newId } from "~/db/ids";
 import { countEvents } from "~/events/event-query.server";
-import { indexPendingEvents, searchAutomerge, SEARCH_AUTOMERGE, setSearchAutomerge, withSearchMergesPaused } from "~/events/search.server";
+import { indexPendingEvents, SEARCH_MERGES, searchMergeStep, searchMerges, setSearchMerges, withSearchMergesPaused } from "~/events/search.server";
 import type { IngestDependencies } from "~/ingest/ingest.server";
 import { ensureDefaultSource, SourceResolver } from "~/sources/sources.server";
 import { pruneOlderThan } from "./prune.server";
@@ -59,19 +59,19 @@ describe.each(PROVIDERS)("retention (%s)", (provider) => {
     // 625 signed deliveries through ingest: slow on a loaded machine.
   }, 180_000);
 
-  it.runIf(provider === "sqlite")("pauses FTS5's merging while events leave the index, and always puts it back", async () => {
-    expect(await searchAutomerge(database)).toBe(SEARCH_AUTOMERGE);
-    expect(await withSearchMergesPaused(database, () => searchAutomerge(database))).toBe(0);
-    expect(await searchAutomerge(database)).toBe(SEARCH_AUTOMERGE);
+  it.runIf(provider === "sqlite")("takes over FTS5's merging while events leave the index, and always puts the settings back", async () => {
+    expect(await searchMerges(database)).toEqual(SEARCH_MERGES);
+    expect(await withSearchMergesPaused(database, () => searchMerges(database))).toEqual({ automerge: 0, deletemerge: 50 });
+    expect(await searchMerges(database)).toEqual(SEARCH_MERGES);
     await expect(
       withSearchMergesPaused(database, async () => {
         throw new Error("prune interrupted");
       }),
     ).rejects.toThrow("prune interrupted");
-    expect(await searchAutomerge(database)).toBe(SEARCH_AUTOMERGE);
+    expect(await searchMerges(database)).toEqual(SEARCH_MERGES);
 
     // A prune killed mid-way leaves merging off: the next prune turns it back on.
-    await setSearchAutomerge(database, 0);
+    await setSearchMerges(database, { automerge: 0, deletemerge: 50 });
     const now = Date.now();
     for (let i = 0; i < 3; i++) {
       await ingestSigned(deps, SECRET, envelope("user.updated", { id: `user_gone${i}`, first_name: "Gonename" }, now - 50 * DAY), {
@@ -80,8 +80,15 @@ describe.each(PROVIDERS)("retention (%s)", (provider) => {
     }
     while ((await indexPendingEvents(database, 500)) > 0);
     expect(await countEvents(database, { q: "Gonename" })).toBe(3);
+    // With automerge off, each event indexed in its own transaction is a segment: the
+    // prune's merge steps combine them, a bounded step at a time, and then find no work.
+    let steps = 0;
+    while (await searchMergeStep(database)) expect(++steps).toBeLessThan(100);
+    expect(steps).toBeGreaterThan(0);
+    expect(await searchMergeStep(database)).toBe(false);
+    expect(await countEvents(database, { q: "Gonename" })).toBe(3);
     expect((await pruneOlderThan(database, 30, new Date(now))).events).toBe(3);
-    expect(await searchAutomerge(database)).toBe(SEARCH_AUTOMERGE);
+    expect(await searchMerges(database)).toEqual(SEARCH_MERGES);
     expect(await countEvents(database, { q: "Gonename" })).toBe(0);
     expect(await countEvents(database, { q: "Newname" })).toBe(5);
   });

@@ -5,7 +5,7 @@
 // marks the dead rows reusable. See docs/benchmarks.md ("Prune").
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { firstIdAt } from "~/db/ids";
-import { removeFromSearch, withSearchMergesPaused } from "~/events/search.server";
+import { removeFromSearch, searchMergeStep, withSearchMergesPaused } from "~/events/search.server";
 
 export interface PruneResult {
   cutoff: Date;
@@ -28,6 +28,11 @@ const TARGET_MS = { sqlite: 25, postgres: 50 } as const;
 const PAUSE_MS = { sqlite: 4, postgres: 0 } as const;
 const MIN_BATCH = 100;
 const MAX_BATCH = 500;
+/**
+ * Search-index merge steps after each batch of events (SQLite): enough to keep up
+ * with the deletes (at 1M events, ~2,000 merge steps of 8 pages for ~2,000 batches).
+ */
+const AFTER_BATCH_STEPS = 4;
 
 export interface PruneProgress {
   table: string;
@@ -40,6 +45,8 @@ async function inBatches(
   fetchIds: (after: string | null, take: number) => Promise<string[]>,
   remove: (ids: string[]) => Promise<number>,
   onProgress?: (progress: PruneProgress) => void,
+  /** Bounded steps of other work to do after each batch, each followed by the pause; false when none is left. */
+  afterBatch?: () => Promise<boolean>,
 ) {
   let total = 0;
   let size = 100;
@@ -61,10 +68,18 @@ async function inBatches(
     // checkpoint (every 80 MiB of WAL), one large copy and fsync every ~12 s stalled
     // ingest's commits for 100–230 ms (docs/benchmarks.md, "Prune").
     await handle.withSqlite?.((db) => db.pragma("wal_checkpoint(PASSIVE)"));
-    // Let ingest (in this process, or on SQLite in the server's) take its turn.
-    if (PAUSE_MS[handle.provider]) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS[handle.provider]));
-    else await new Promise((resolve) => setImmediate(resolve));
+    await pause(handle);
+    for (let step = 0; afterBatch && step < AFTER_BATCH_STEPS; step++) {
+      if (!(await afterBatch())) break;
+      await pause(handle);
+    }
   }
+}
+
+/** Lets ingest (in this process, or on SQLite in the server's) take its turn. */
+function pause(handle: DatabaseHandle) {
+  if (PAUSE_MS[handle.provider]) return new Promise((resolve) => setTimeout(resolve, PAUSE_MS[handle.provider]));
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 const idsAfter = (after: string | null) => (after === null ? {} : { gt: after });
@@ -96,8 +111,8 @@ export async function pruneOlderThan(
     async (ids) => (await db.delivery.deleteMany({ where: { id: { in: ids } } })).count,
     onProgress,
   );
-  // SQLite: FTS5's merging is paused while events leave the index (see
-  // withSearchMergesPaused); it held the write lock 60–160 ms per 100 events.
+  // SQLite: the prune takes over FTS5's merging while events leave the index, in
+  // small steps between batches (see withSearchMergesPaused).
   const events = await withSearchMergesPaused(handle, () =>
     inBatches(
       handle,
@@ -113,6 +128,7 @@ export async function pruneOlderThan(
         });
       },
       onProgress,
+      () => searchMergeStep(handle),
     ),
   );
   // Issues keep their row (and so their history of changes); their notification log and
