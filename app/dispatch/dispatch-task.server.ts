@@ -119,13 +119,16 @@ export async function claimTasks(handle: DatabaseHandle, options: ClaimOptions):
 
     // The head of each resource's line: a task waits while an earlier task of the
     // same lane (job, or the target's auto-forward) and resource is unfinished, so
-    // order per resource holds however many are sent at once.
+    // order per resource holds however many are sent at once. The predecessor check
+    // reads a partial index of unfinished tasks: keep its status list as literals,
+    // exactly as in the migration (..._dispatch_unfinished_lane_index). The running-job
+    // test is an EXISTS so that Postgres stops after the batch (postgres-claim.server.ts).
     const candidates = await tx.$queryRaw<CandidateRow[]>`
       SELECT t."id", t."jobId", t."eventId", t."seq", t."attempts", t."svixId", t."createdAt", t."nextAttemptAt" AS "dueAt",
              j."maxPerSecond" AS "jobMaxPerSecond", j."rateCursor" AS "jobRateCursor"
       FROM "DispatchTask" t LEFT JOIN "DispatchJob" j ON j."id" = t."jobId"
       WHERE t."targetId" = ${target.id} AND t."status" = 'pending' AND t."nextAttemptAt" <= ${now}
-        AND (t."jobId" IS NULL OR j."status" = 'running')
+        AND (t."jobId" IS NULL OR EXISTS (SELECT 1 FROM "DispatchJob" r WHERE r."id" = t."jobId" AND r."status" = 'running'))
         AND NOT EXISTS (
           SELECT 1 FROM "DispatchTask" p
           WHERE p."lane" = t."lane" AND p."orderKey" = t."orderKey" AND p."seq" < t."seq"

@@ -115,7 +115,11 @@ export async function claimTurnPostgres(pool: pg.Pool, options: PostgresClaimOpt
   // The candidates are claimTasks' query (heads of each resource's line, in claim
   // order through the (targetId, status, nextAttemptAt, seq) index). The LIMIT stays a
   // literal (a sub-query there made the planner hash the whole table); the free
-  // slots cut the numbered candidates instead.
+  // slots cut the numbered candidates instead. The running-job test is an EXISTS, not
+  // a join filter: a filter on the joined job's status let the planner's guess of how
+  // many jobs run (none analyzed yet, or mostly finished ones) decide that few tasks
+  // pass, and it then checked every due task and sorted instead of stopping after the
+  // batch (ADR 0007, last addendum).
   at.leased = statements.length;
   statements.push(`
     WITH slots AS (
@@ -124,9 +128,9 @@ export async function claimTurnPostgres(pool: pg.Pool, options: PostgresClaimOpt
       WHERE tg."id" = ${target} AND tg."deletedAt" IS NULL AND tg."enabled" = TRUE AND tg."maxPerSecond" IS NULL AND NOT ${jobLimited}),
     candidates AS (
       SELECT t."id", t."nextAttemptAt" AS "dueAt", t."seq"
-      FROM "DispatchTask" t LEFT JOIN "DispatchJob" j ON j."id" = t."jobId"
+      FROM "DispatchTask" t
       WHERE t."targetId" = ${target} AND t."status" = 'pending' AND t."nextAttemptAt" <= ${nowSql}
-        AND (t."jobId" IS NULL OR j."status" = 'running')
+        AND (t."jobId" IS NULL OR EXISTS (SELECT 1 FROM "DispatchJob" j WHERE j."id" = t."jobId" AND j."status" = 'running'))
         AND NOT EXISTS (
           SELECT 1 FROM "DispatchTask" p
           WHERE p."lane" = t."lane" AND p."orderKey" = t."orderKey" AND p."seq" < t."seq"
