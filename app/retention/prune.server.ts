@@ -21,8 +21,9 @@ export interface PruneResult {
  * transaction holds the one write lock, so an arriving delivery waits for at most
  * about one batch: 500 events with their search rows held it for 300 ms and more on a
  * busy machine, 1M of them made ingest wait that long again and again. After each
- * batch the lock is left free for PAUSE_MS, long enough for the server's retry (it
- * polls every millisecond, app/db/write-gate.ts) to take its turn.
+ * batch the lock is left free for at least PAUSE_MS, long enough for the server's
+ * retry (it polls every millisecond, app/db/write-gate.ts) to take its turn, and on
+ * SQLite for as long as the batch took (see pause()).
  */
 const TARGET_MS = { sqlite: 25, postgres: 50 } as const;
 const PAUSE_MS = { sqlite: 4, postgres: 0 } as const;
@@ -68,17 +69,25 @@ async function inBatches(
     // checkpoint (every 80 MiB of WAL), one large copy and fsync every ~12 s stalled
     // ingest's commits for 100–230 ms (docs/benchmarks.md, "Prune").
     await handle.withSqlite?.((db) => db.pragma("wal_checkpoint(PASSIVE)"));
-    await pause(handle);
+    await pause(handle, elapsed);
     for (let step = 0; afterBatch && step < AFTER_BATCH_STEPS; step++) {
+      const stepStarted = performance.now();
       if (!(await afterBatch())) break;
-      await pause(handle);
+      await pause(handle, performance.now() - stepStarted);
     }
   }
 }
 
-/** Lets ingest (in this process, or on SQLite in the server's) take its turn. */
-function pause(handle: DatabaseHandle) {
-  if (PAUSE_MS[handle.provider]) return new Promise((resolve) => setTimeout(resolve, PAUSE_MS[handle.provider]));
+/**
+ * Lets ingest (in this process, or on SQLite in the server's) take its turn. On SQLite
+ * the prune rests at least as long as its last write took: it holds the lock at most
+ * half the time, and writes at most half as fast as it could. At full speed it
+ * dirtied ~130 MB/s of WAL and database pages, and ingest's own small commits then
+ * waited for the kernel's writeback as well as for the lock.
+ */
+function pause(handle: DatabaseHandle, lastWriteMs: number) {
+  const ms = PAUSE_MS[handle.provider] ? Math.max(PAUSE_MS[handle.provider], lastWriteMs) : 0;
+  if (ms) return new Promise((resolve) => setTimeout(resolve, ms));
   return new Promise((resolve) => setImmediate(resolve));
 }
 
