@@ -52,7 +52,8 @@ function decodeCursor(value: string): WalkPosition {
  * Billing events newest first from `after` (exclusive). NOTE: one walk of the
  * (type, timestampMs, id) index per stored billing type, merged: the global time index
  * would also step over every non-billing event (at a million events, thousands of them
- * before the first billing one), and a single IN list makes both databases sort.
+ * before the first billing one), and a single IN list makes both databases sort. The
+ * position is a row value (see keysetCondition): a seek into each type's range.
  */
 async function walk(
   handle: DatabaseHandle,
@@ -61,7 +62,7 @@ async function walk(
 ): Promise<{ subscriptionId: string | null; timestampMs: bigint | number; id: string }[]> {
   if (types.length === 0) return [];
   const from = after
-    ? Prisma.sql`AND (e."timestampMs" < ${after.timestampMs} OR (e."timestampMs" = ${after.timestampMs} AND e."id" < ${after.id}))`
+    ? Prisma.sql`AND (e."timestampMs", e."id") < (${after.timestampMs}, ${after.id})`
     : Prisma.empty;
   const perType = types.map(
     (type, index) =>

@@ -97,6 +97,54 @@ describe.each(PROVIDERS)("listing events (%s)", (provider) => {
   });
 });
 
+describe.each(PROVIDERS)("paging through events with equal timestamps (%s)", (provider) => {
+  let database: TestDatabase;
+  // Every stored event as [timestamp, id, type], in the order the test expects: envelope time, then id.
+  const stored: { timestamp: number; id: string; type: string }[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase(provider);
+    await ensureDefaultSource(database.db);
+    const deps: IngestDependencies = { db: database.db, sources: new SourceResolver(database.db, () => [SECRET]), maxBodyBytes: 1 << 20 };
+    // Groups of 5, 4 and 3 events sharing one timestamp, sent out of time order (ids
+    // follow arrival), so page boundaries fall inside the ties.
+    const timestamps = [T0 + 2000, T0, T0 + 2000, T0 + 1000, T0, T0 + 2000, T0 + 3000, T0, T0 + 2000, T0 + 1000, T0 - 500, T0 + 2000, T0, T0 + 1000, T0, T0 + 4000];
+    for (const [i, timestamp] of timestamps.entries()) {
+      const type = i % 3 === 0 ? "session.created" : "user.updated";
+      const result = await ingestSigned(deps, SECRET, envelope(type, { id: `obj_${i}`, object: "user" }, timestamp));
+      stored.push({ timestamp, id: result.eventId!, type });
+    }
+    stored.sort((a, b) => a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  });
+  afterAll(() => database.drop());
+
+  async function pageThrough(params: Record<string, string | string[]>): Promise<string[]> {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listEvents(database, query({ ...params, ...(cursor ? { cursor } : {}) }));
+      seen.push(...page.events.map((e) => e.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && seen.length <= stored.length);
+    return seen;
+  }
+
+  it.each(["1", "2", "3", "4"])("returns every event once, in order, both ways, %s per page", async (limit) => {
+    const ascending = stored.map((e) => e.id);
+    expect(await pageThrough({ dir: "asc", limit })).toEqual(ascending);
+    expect(await pageThrough({ dir: "desc", limit })).toEqual([...ascending].reverse());
+  });
+
+  it("pages the same way under a type filter", async () => {
+    const sessions = stored.filter((e) => e.type === "session.created").map((e) => e.id);
+    expect(sessions.length).toBeGreaterThan(3);
+    expect(await pageThrough({ type: "session.created", dir: "asc", limit: "2" })).toEqual(sessions);
+    expect(await pageThrough({ type: "session.created", dir: "desc", limit: "2" })).toEqual([...sessions].reverse());
+    const both = stored.filter((e) => e.type === "session.created" || e.type === "user.updated").map((e) => e.id);
+    expect(await pageThrough({ type: ["session.created", "user.updated"], dir: "desc", limit: "3" })).toEqual([...both].reverse());
+  });
+});
+
 describe("filter parsing", () => {
   it("names the bad parameter", () => {
     const cases: [Record<string, string>, string][] = [

@@ -164,11 +164,18 @@ interface Cursor {
 /**
  * Keyset condition "after (key, id)" in the direction of `op`: on `column` then `id`,
  * or on `id` alone when the order is arrival (column null).
+ * NOTE: a row value, not `key < ? OR (key = ? AND id < ?)`: with bound parameters
+ * SQLite reads the OR form as a scan of the (timestampMs, id) index from its start,
+ * skipping every row of the earlier pages (a list page after 40,000 events cost 8 times
+ * the first; an export batch after 900,000, 500 times), and with a type IN list it
+ * splits the OR into two searches. The row value is one range search on (timestampMs,
+ * id) or (type, timestampMs, id) on both providers, for the same rows: (a, b) < (x, y)
+ * is a < x OR (a = x AND b < y). EXPLAIN QUERY PLAN in docs/benchmarks.md, "Export".
  */
 export function keysetCondition(column: Prisma.Sql | null, key: unknown, id: string, op: "<" | ">"): Prisma.Sql {
   const cmp = Prisma.raw(op);
   if (!column) return Prisma.sql`e."id" ${cmp} ${id}`;
-  return Prisma.sql`(${column} ${cmp} ${key} OR (${column} = ${key} AND e."id" ${cmp} ${id}))`;
+  return Prisma.sql`(${column}, e."id") ${cmp} (${key}, ${id})`;
 }
 
 function encodeCursor(cursor: Cursor): string {

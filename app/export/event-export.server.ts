@@ -32,6 +32,7 @@ import { rawBodyAsText, rawBodyLength } from "~/events/event-payload.server";
 import {
   EVENT_COLUMNS,
   eventFilterConditions,
+  keysetCondition,
   resolveTypePatterns,
   toApiEvent,
   whereClause,
@@ -99,20 +100,6 @@ async function readSqliteBatch(handle: DatabaseHandle, query: Prisma.Sql, statem
   return rows as unknown as BatchRow[];
 }
 
-/**
- * "After (key, id)" in the direction of `op`, as a row value.
- * NOTE: SQLite reads the equivalent `key < ? OR (key = ? AND id < ?)` (the list's
- * keysetCondition) as a scan of the index from its start, skipping the rows already
- * exported, so batch n cost n times batch 1 (a million events: 500 million index
- * entries skipped); a row value is a range search on (timestampMs, id). Postgres
- * reads both as a range. EXPLAIN QUERY PLAN in docs/benchmarks.md, "Export".
- */
-function afterCursor(column: Prisma.Sql | null, key: bigint | null, id: string, op: "<" | ">"): Prisma.Sql {
-  const cmp = Prisma.raw(op);
-  if (!column) return Prisma.sql`e."id" ${cmp} ${id}`;
-  return Prisma.sql`(${column}, e."id") ${cmp} (${key}, ${id})`;
-}
-
 /** The events of a filter in the list's order, a batch at a time. */
 export async function* readExportBatches(
   handle: DatabaseHandle,
@@ -131,7 +118,7 @@ export async function* readExportBatches(
   const statements = new Map<string, Statement>();
   while (!options.signal?.aborted) {
     const conditions = [...base];
-    if (after) conditions.push(afterCursor(column, after.key, after.id, descending ? "<" : ">"));
+    if (after) conditions.push(keysetCondition(column, after.key, after.id, descending ? "<" : ">"));
     const order = Prisma.sql`ORDER BY ${column ? Prisma.sql`${column} ${direction}, ` : Prisma.empty}e."id" ${direction} LIMIT ${batchSize}`;
     let rows: BatchRow[];
     if (handle.provider === "sqlite" && handle.withSqlite) {
