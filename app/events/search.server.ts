@@ -145,7 +145,7 @@ const MERGE_STEP_PAGES = 8;
  * mid-way leaves them until the next prune ends (the worker's runs hourly).
  * Postgres: runs `fn` as is.
  */
-export async function withSearchMergesPaused<T>(handle: DatabaseHandle, fn: () => Promise<T>): Promise<T> {
+export async function withPruneSearchMerges<T>(handle: DatabaseHandle, fn: () => Promise<T>): Promise<T> {
   if (handle.provider !== "sqlite") return fn();
   await setSearchMerges(handle, PRUNE_MERGES);
   try {

@@ -5,7 +5,7 @@ import { ingestSigned } from "../../tests/support/ingest";
 import { envelope, newSecret } from "../../tests/support/svix";
 import { newId } from "~/db/ids";
 import { countEvents } from "~/events/event-query.server";
-import { indexPendingEvents, SEARCH_MERGES, searchMergeStep, searchMerges, setSearchMerges, withSearchMergesPaused } from "~/events/search.server";
+import { indexPendingEvents, SEARCH_MERGES, searchMergeStep, searchMerges, setSearchMerges, withPruneSearchMerges } from "~/events/search.server";
 import type { IngestDependencies } from "~/ingest/ingest.server";
 import { ensureDefaultSource, SourceResolver } from "~/sources/sources.server";
 import { pruneOlderThan } from "./prune.server";
@@ -61,10 +61,10 @@ describe.each(PROVIDERS)("retention (%s)", (provider) => {
 
   it.runIf(provider === "sqlite")("takes over FTS5's merging while events leave the index, and always puts the settings back", async () => {
     expect(await searchMerges(database)).toEqual(SEARCH_MERGES);
-    expect(await withSearchMergesPaused(database, () => searchMerges(database))).toEqual({ automerge: 0, deletemerge: 50 });
+    expect(await withPruneSearchMerges(database, () => searchMerges(database))).toEqual({ automerge: 0, deletemerge: 50 });
     expect(await searchMerges(database)).toEqual(SEARCH_MERGES);
     await expect(
-      withSearchMergesPaused(database, async () => {
+      withPruneSearchMerges(database, async () => {
         throw new Error("prune interrupted");
       }),
     ).rejects.toThrow("prune interrupted");

@@ -5,7 +5,7 @@
 // marks the dead rows reusable. See docs/benchmarks.md ("Prune").
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { firstIdAt } from "~/db/ids";
-import { removeFromSearch, searchMergeStep, withSearchMergesPaused } from "~/events/search.server";
+import { removeFromSearch, searchMergeStep, withPruneSearchMerges } from "~/events/search.server";
 
 export interface PruneResult {
   cutoff: Date;
@@ -66,8 +66,8 @@ async function inBatches(
     onProgress?.({ table, deleted: total });
     // SQLite: copy this batch's pages back into the database file now (PASSIVE: never
     // blocks a writer), outside the lock. Left to the connection's automatic
-    // checkpoint (every 80 MiB of WAL), one large copy and fsync every ~12 s stalled
-    // ingest's commits for 100–230 ms (docs/benchmarks.md, "Prune").
+    // checkpoint (every 80 MiB of WAL), one commit in ~12 s ran a large copy and fsync
+    // for 100–230 ms; ingest's p99 during the prune went from 198 to 146 ms with this.
     await handle.withSqlite?.((db) => db.pragma("wal_checkpoint(PASSIVE)"));
     await pause(handle, elapsed);
     for (let step = 0; afterBatch && step < AFTER_BATCH_STEPS; step++) {
@@ -81,9 +81,9 @@ async function inBatches(
 /**
  * Lets ingest (in this process, or on SQLite in the server's) take its turn. On SQLite
  * the prune rests at least as long as its last write took: it holds the lock at most
- * half the time, and writes at most half as fast as it could. At full speed it
- * dirtied ~130 MB/s of WAL and database pages, and ingest's own small commits then
- * waited for the kernel's writeback as well as for the lock.
+ * half the time, and writes at most half as fast as it could (at full speed it wrote
+ * ~130 MB/s to disk). Measured at 1M: ingest's median during the prune fell from
+ * 10–16 ms to 3–4 ms; its tail did not (docs/benchmarks.md, "Prune").
  */
 function pause(handle: DatabaseHandle, lastWriteMs: number) {
   const ms = PAUSE_MS[handle.provider] ? Math.max(PAUSE_MS[handle.provider], lastWriteMs) : 0;
@@ -121,8 +121,8 @@ export async function pruneOlderThan(
     onProgress,
   );
   // SQLite: the prune takes over FTS5's merging while events leave the index, in
-  // small steps between batches (see withSearchMergesPaused).
-  const events = await withSearchMergesPaused(handle, () =>
+  // small steps between batches (see withPruneSearchMerges).
+  const events = await withPruneSearchMerges(handle, () =>
     inBatches(
       handle,
       "events",
