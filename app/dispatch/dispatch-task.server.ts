@@ -85,6 +85,23 @@ interface CandidateRow {
   jobRateCursor: Date | null;
 }
 
+
+/**
+ * The rule for a pending task `t` that may be claimed, shared by claimTasks and the
+ * Postgres claim statement (postgres-claim.server.ts): its job (if any) is running,
+ * and it is the head of its resource's line: no earlier task of the same lane (job, or
+ * the target's auto-forward) and resource is unfinished, so order per resource holds
+ * however many are sent at once.
+ * - The predecessor check reads a partial index of unfinished tasks: the status list
+ *   stays literal, exactly as in the migration (..._dispatch_unfinished_lane_index).
+ * - The running-job test is an EXISTS, not a filter on a joined job, so that Postgres
+ *   stops after the batch whatever its statistics of DispatchJob say (ADR 0007).
+ */
+export const CLAIMABLE_TASK_SQL = `(t."jobId" IS NULL OR EXISTS (SELECT 1 FROM "DispatchJob" r WHERE r."id" = t."jobId" AND r."status" = 'running'))
+        AND NOT EXISTS (
+          SELECT 1 FROM "DispatchTask" p
+          WHERE p."lane" = t."lane" AND p."orderKey" = t."orderKey" AND p."seq" < t."seq"
+            AND p."status" IN ('pending', 'sending'))`;
 /**
  * Claims the next tasks of one target. Null when the target is disabled or deleted;
  * an empty list when nothing is due, the concurrency is used up, or the rate budget
@@ -117,22 +134,13 @@ export async function claimTasks(handle: DatabaseHandle, options: ClaimOptions):
     const slots = Math.min(options.max, target.concurrency - Number(inFlight));
     if (slots <= 0) return { target, tasks: [], settle };
 
-    // The head of each resource's line: a task waits while an earlier task of the
-    // same lane (job, or the target's auto-forward) and resource is unfinished, so
-    // order per resource holds however many are sent at once. The predecessor check
-    // reads a partial index of unfinished tasks: keep its status list as literals,
-    // exactly as in the migration (..._dispatch_unfinished_lane_index). The running-job
-    // test is an EXISTS so that Postgres stops after the batch (postgres-claim.server.ts).
+    // The head of each resource's line (CLAIMABLE_TASK_SQL), due, in claim order.
     const candidates = await tx.$queryRaw<CandidateRow[]>`
       SELECT t."id", t."jobId", t."eventId", t."seq", t."attempts", t."svixId", t."createdAt", t."nextAttemptAt" AS "dueAt",
              j."maxPerSecond" AS "jobMaxPerSecond", j."rateCursor" AS "jobRateCursor"
       FROM "DispatchTask" t LEFT JOIN "DispatchJob" j ON j."id" = t."jobId"
       WHERE t."targetId" = ${target.id} AND t."status" = 'pending' AND t."nextAttemptAt" <= ${now}
-        AND (t."jobId" IS NULL OR EXISTS (SELECT 1 FROM "DispatchJob" r WHERE r."id" = t."jobId" AND r."status" = 'running'))
-        AND NOT EXISTS (
-          SELECT 1 FROM "DispatchTask" p
-          WHERE p."lane" = t."lane" AND p."orderKey" = t."orderKey" AND p."seq" < t."seq"
-            AND p."status" IN ('pending', 'sending'))
+        AND ${Prisma.raw(CLAIMABLE_TASK_SQL)}
       ORDER BY t."nextAttemptAt" ASC, t."seq" ASC
       LIMIT ${slots}`;
     const rateLimited = target.maxPerSecond !== null || candidates.some((c) => c.jobMaxPerSecond !== null);

@@ -15,7 +15,7 @@
 import pg from "pg";
 
 import { postgresInsertSql } from "./bulk-insert.server";
-import { ATTEMPT_COLUMNS, attemptRows, type ClaimedTask, type ClaimTarget, type CompletionPlan } from "./dispatch-task.server";
+import { ATTEMPT_COLUMNS, attemptRows, CLAIMABLE_TASK_SQL, type ClaimedTask, type ClaimTarget, type CompletionPlan } from "./dispatch-task.server";
 
 export interface PostgresClaimOptions {
   targetId: string;
@@ -115,11 +115,7 @@ export async function claimTurnPostgres(pool: pg.Pool, options: PostgresClaimOpt
   // The candidates are claimTasks' query (heads of each resource's line, in claim
   // order through the (targetId, status, nextAttemptAt, seq) index). The LIMIT stays a
   // literal (a sub-query there made the planner hash the whole table); the free
-  // slots cut the numbered candidates instead. The running-job test is an EXISTS, not
-  // a join filter: a filter on the joined job's status let the planner's guess of how
-  // many jobs run (none analyzed yet, or mostly finished ones) decide that few tasks
-  // pass, and it then checked every due task and sorted instead of stopping after the
-  // batch (ADR 0007, last addendum).
+  // slots cut the numbered candidates instead.
   at.leased = statements.length;
   statements.push(`
     WITH slots AS (
@@ -130,11 +126,7 @@ export async function claimTurnPostgres(pool: pg.Pool, options: PostgresClaimOpt
       SELECT t."id", t."nextAttemptAt" AS "dueAt", t."seq"
       FROM "DispatchTask" t
       WHERE t."targetId" = ${target} AND t."status" = 'pending' AND t."nextAttemptAt" <= ${nowSql}
-        AND (t."jobId" IS NULL OR EXISTS (SELECT 1 FROM "DispatchJob" j WHERE j."id" = t."jobId" AND j."status" = 'running'))
-        AND NOT EXISTS (
-          SELECT 1 FROM "DispatchTask" p
-          WHERE p."lane" = t."lane" AND p."orderKey" = t."orderKey" AND p."seq" < t."seq"
-            AND p."status" IN ('pending', 'sending'))
+        AND ${CLAIMABLE_TASK_SQL}
       ORDER BY t."nextAttemptAt" ASC, t."seq" ASC
       LIMIT ${Math.max(1, Math.floor(options.max))}),
     numbered AS (SELECT c.*, row_number() OVER (ORDER BY c."dueAt", c."seq") AS "rn" FROM candidates c),
