@@ -33,6 +33,7 @@ import pg from "pg";
 import { buildSamples } from "~/catalog/samples";
 import { signDelivery } from "~/catalog/sign";
 import { migrateDatabase } from "~/db/migrate.server";
+import { applyPragmas } from "~/db/sqlite-pragmas";
 import { createDatabase } from "~/db/prisma.server";
 import { indexPendingEvents } from "~/events/search.server";
 import { seedDatabase } from "~/seed/seed.server";
@@ -149,8 +150,8 @@ const DELIVERY_MAP = (k: number) => ({
 
 function multiplySqlite(file: string): number {
   const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = OFF");
+  // hookline_body() too: the search index is filled from bodies as received (ADR 0017).
+  applyPragmas(db, { journal_mode: "WAL", synchronous: "OFF" });
   const columns = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[]).map((r) => r.name);
   const eventColumns = columns("Event");
   const deliveryColumns = columns("Delivery");
@@ -169,7 +170,7 @@ function multiplySqlite(file: string): number {
       db.exec(`INSERT INTO "EventSearchKey" ("eventId") SELECT ${remap('"id"', k)} FROM "Event" WHERE rowid <= ${baseLastEvent}`);
       // The contentless index keeps no text to copy: index the copy's raw body instead.
       db.exec(`INSERT INTO "EventSearch" (rowid, "body")
-        SELECT s.rowid, CAST(d."rawBody" AS TEXT) FROM "EventSearchKey" s
+        SELECT s.rowid, CAST(hookline_body(d."rawBody", d."bodyEncoding") AS TEXT) FROM "EventSearchKey" s
         JOIN "Event" e ON e."id" = s."eventId" JOIN "Delivery" d ON d."id" = e."firstDeliveryId"
         WHERE s.rowid > ${lastKey}`);
     })();
@@ -185,7 +186,7 @@ function multiplySqlite(file: string): number {
     db.exec(`DELETE FROM "EventSearchKey"`);
     db.exec(`INSERT INTO "EventSearchKey" ("eventId") SELECT "id" FROM "Event" ORDER BY "id"`);
     db.exec(`INSERT INTO "EventSearch" (rowid, "body")
-      SELECT s.rowid, CAST(d."rawBody" AS TEXT) FROM "EventSearchKey" s
+      SELECT s.rowid, CAST(hookline_body(d."rawBody", d."bodyEncoding") AS TEXT) FROM "EventSearchKey" s
       JOIN "Event" e ON e."id" = s."eventId" JOIN "Delivery" d ON d."id" = e."firstDeliveryId" ORDER BY s.rowid`);
   })();
   log(`search index rebuilt in event-id order (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -26,6 +26,7 @@ import { performance } from "node:perf_hooks";
 import pg from "pg";
 
 import { createDatabase, type DatabaseHandle } from "~/db/prisma.server";
+import { bodyOf, STORED_BODY } from "~/deliveries/body-codec.server";
 import { benchLifecycle, HEAVY_USER, type Measurement } from "./bench-lifecycle";
 
 type Provider = "sqlite" | "postgres";
@@ -224,8 +225,8 @@ async function pickTargets(handle: DatabaseHandle) {
   });
   const userId = created.userId!;
   const updated = await handle.db.event.findFirstOrThrow({ where: { type: "user.updated", userId }, orderBy: { timestampMs: "desc" }, select: { id: true } });
-  const delivery = await handle.db.delivery.findUniqueOrThrow({ where: { id: created.firstDeliveryId }, select: { rawBody: true } });
-  const payload = JSON.parse(Buffer.from(delivery.rawBody).toString("utf8")) as { data: { email_addresses: { email_address: string }[] } };
+  const delivery = await handle.db.delivery.findUniqueOrThrow({ where: { id: created.firstDeliveryId }, select: STORED_BODY });
+  const payload = JSON.parse(bodyOf(delivery).toString("utf8")) as { data: { email_addresses: { email_address: string }[] } };
   return { userId, updatedEventId: updated.id, email: payload.data.email_addresses[0]!.email_address };
 }
 

@@ -23,6 +23,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 
 import { buildSamples } from "~/catalog/samples";
+import { decodeBody } from "~/deliveries/body-codec.server";
 
 function arg(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -80,9 +81,17 @@ async function sqliteRelations(): Promise<{ relations: Relation[]; fileBytes: nu
       const table = owner?.table ?? (shadow ? shadow[1] : name);
       return { table: shadow && owners.get(shadow[1]) ? shadow[1] : table, index: owner?.isIndex ? name : null, bytes };
     });
-    const samples = sqlite
-      .prepare(`SELECT "rawBody" AS body, "headers" AS headers FROM "Delivery" ORDER BY random() LIMIT ${SAMPLE}`)
-      .all() as Sample[];
+    // Bodies as received (they are stored compressed, ADR 0017), for the comparison below.
+    const stored = sqlite
+      .prepare(`SELECT "rawBody" AS body, "bodyEncoding" AS encoding, "headers" AS headers FROM "Delivery" ORDER BY random() LIMIT ${SAMPLE}`)
+      .all() as (Sample & { encoding: number })[];
+    const storedBytes = stored.reduce((sum, row) => sum + row.body.length, 0);
+    const samples = stored.map((row) => ({ body: decodeBody(row.body, row.encoding), headers: row.headers }));
+    const receivedBytes = samples.reduce((sum, row) => sum + row.body.length, 0);
+    const compressed = stored.filter((row) => row.encoding !== 0).length;
+    console.log(
+      `  stored bodies (sample of ${stored.length.toLocaleString("en")}): ${(storedBytes / stored.length).toFixed(0)} B stored for ${(receivedBytes / stored.length).toFixed(0)} B received; ${compressed.toLocaleString("en")} compressed`,
+    );
     return { relations, fileBytes: fs.statSync(file).size, samples };
   } finally {
     sqlite.close();

@@ -15,6 +15,7 @@ import pg from "pg";
 
 import { buildSamples } from "~/catalog/samples";
 import { signDelivery } from "~/catalog/sign";
+import { decodeBody } from "~/deliveries/body-codec.server";
 
 const args = new Map<string, string>();
 process.argv.slice(2).forEach((arg, i, all) => {
@@ -117,10 +118,11 @@ async function sqliteStore(round: number): Promise<Store> {
       const db = new Database(file, { readonly: true });
       try {
         const result = new Map<string, string[]>();
-        const query = db.prepare(`SELECT "svixId", "rawBody" FROM "Delivery" WHERE "svixId" = ?`);
+        // The bodies as received: SQLite stores them compressed (ADR 0017).
+        const query = db.prepare(`SELECT "svixId", "rawBody", "bodyEncoding" FROM "Delivery" WHERE "svixId" = ?`);
         for (const id of ids) {
-          const rows = query.all(id) as { svixId: string; rawBody: Buffer }[];
-          result.set(id, rows.map((row) => crypto.createHash("sha256").update(row.rawBody).digest("hex")));
+          const rows = query.all(id) as { svixId: string; rawBody: Buffer; bodyEncoding: number }[];
+          result.set(id, rows.map((row) => crypto.createHash("sha256").update(decodeBody(row.rawBody, row.bodyEncoding)).digest("hex")));
         }
         return result;
       } finally {
@@ -157,12 +159,12 @@ async function postgresStore(round: number): Promise<Store> {
     url: url.toString(),
     async storedHashes(ids) {
       await connect();
-      const { rows } = await client.query<{ svixId: string; rawBody: Buffer }>(
-        `SELECT "svixId", "rawBody" FROM "Delivery" WHERE "svixId" = ANY($1)`,
+      const { rows } = await client.query<{ svixId: string; rawBody: Buffer; bodyEncoding: number }>(
+        `SELECT "svixId", "rawBody", "bodyEncoding" FROM "Delivery" WHERE "svixId" = ANY($1)`,
         [ids],
       );
       const result = new Map<string, string[]>(ids.map((id) => [id, []]));
-      for (const row of rows) result.get(row.svixId)!.push(crypto.createHash("sha256").update(row.rawBody).digest("hex"));
+      for (const row of rows) result.get(row.svixId)!.push(crypto.createHash("sha256").update(decodeBody(row.rawBody, row.bodyEncoding)).digest("hex"));
       return result;
     },
     async integrity() {

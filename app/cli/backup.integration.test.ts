@@ -16,6 +16,7 @@ import { newSecret, signedHeaders } from "../../tests/support/svix";
 import { buildSamples } from "~/catalog/samples";
 import { createDatabase } from "~/db/prisma.server";
 import { PROJECT_ROOT } from "~/db/migrate.server";
+import { decodeBody } from "~/deliveries/body-codec.server";
 import { seedDatabase } from "~/seed/seed.server";
 import { ensureDefaultSource } from "~/sources/sources.server";
 
@@ -152,11 +153,14 @@ function ingestStream(url: string) {
 function storedBodies(file: string, svixIds: string[]): Map<string, string[]> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const query = db.prepare(`SELECT "rawBody" FROM "Delivery" WHERE "svixId" = ?`);
+    // The bodies as received, whatever form they are stored in (ADR 0017).
+    const query = db.prepare(`SELECT "rawBody", "bodyEncoding" FROM "Delivery" WHERE "svixId" = ?`);
     return new Map(
       svixIds.map((id) => [
         id,
-        (query.all(id) as { rawBody: Buffer }[]).map((row) => crypto.createHash("sha256").update(row.rawBody).digest("hex")),
+        (query.all(id) as { rawBody: Buffer; bodyEncoding: number }[]).map((row) =>
+          crypto.createHash("sha256").update(decodeBody(row.rawBody, row.bodyEncoding)).digest("hex"),
+        ),
       ]),
     );
   } finally {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabaseUrl, dropTestDatabaseUrl, PROVIDERS } from "../../tests/support/database";
 import { newSecret } from "../../tests/support/svix";
 import { createDatabase, type DatabaseHandle } from "~/db/prisma.server";
+import { bodyOf, STORED_BODY } from "~/deliveries/body-codec.server";
 import { PROJECT_ROOT } from "~/db/migrate.server";
 import { seedDatabase } from "~/seed/seed.server";
 import { ensureDefaultSource } from "~/sources/sources.server";
@@ -53,7 +54,7 @@ describe.each(PROVIDERS)("hookline export (%s)", (provider) => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("writes every event with --raw; each rawBody is the stored bytes", async () => {
+  it("writes every event with --raw; each rawBody is the stored body as received", async () => {
     const out = path.join(dir, "all.ndjson");
     const run = await hookline(["export", "--raw", "--out", out], env);
     expect(run.code, run.stderr).toBe(0);
@@ -62,8 +63,8 @@ describe.each(PROVIDERS)("hookline export (%s)", (provider) => {
     const events = await handle.db.event.findMany({ select: { id: true, firstDeliveryId: true } });
     expect(lines).toHaveLength(events.length);
     expect(events.length).toBeGreaterThanOrEqual(EVENTS);
-    const deliveries = await handle.db.delivery.findMany({ where: { eventId: { not: null } }, select: { id: true, rawBody: true } });
-    const bodies = new Map(deliveries.map((d) => [d.id, Buffer.from(d.rawBody)]));
+    const deliveries = await handle.db.delivery.findMany({ where: { eventId: { not: null } }, select: { id: true, ...STORED_BODY } });
+    const bodies = new Map(deliveries.map((d) => [d.id, bodyOf(d)]));
     const stored = new Map(events.map((e) => [e.id, bodies.get(e.firstDeliveryId)!]));
     for (const line of lines) {
       const bytes = Buffer.from(line.rawBody, "base64");

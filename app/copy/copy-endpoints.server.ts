@@ -99,6 +99,13 @@ const STATE_DDL = `CREATE TABLE IF NOT EXISTS ${q(COPY_STATE_TABLE)} (
 // ---------------------------------------------------------------------------
 // SQLite
 
+/** SQLite columns read through an expression: a stored body and headers as received (ADR 0017). */
+const STORED_FORM_READS: Record<string, string> = {
+  "Delivery.rawBody": `hookline_body("rawBody", "bodyEncoding") AS "rawBody"`,
+  "Delivery.bodyEncoding": `0 AS "bodyEncoding"`,
+  "Delivery.headers": `hookline_headers("headers") AS "headers"`,
+};
+
 class SqliteEndpoint implements CopyEndpoint {
   readonly provider = "sqlite" as const;
   readonly #db: Database.Database;
@@ -110,7 +117,9 @@ class SqliteEndpoint implements CopyEndpoint {
     if (role === "source") {
       if (!fs.existsSync(file)) throw new Error(`No SQLite database at ${file}.`);
       this.#db = new Database(file, { fileMustExist: true });
-      this.#db.pragma("busy_timeout = 10000");
+      // Only the busy timeout (the source's own settings stay), but the SQL functions
+      // too: STORED_FORM_READS reads bodies and headers through them.
+      applyPragmas(this.#db, { busy_timeout: 10000 });
     } else {
       this.#db = new Database(file);
       applyPragmas(this.#db);
@@ -174,7 +183,10 @@ class SqliteEndpoint implements CopyEndpoint {
   }
 
   #select(table: TableInfo, keysOnly: boolean) {
-    return keysOnly ? list(table.primaryKey) : list(table.columns.map((c) => c.name));
+    if (keysOnly) return list(table.primaryKey);
+    // Bodies leave SQLite as received (ADR 0017): Postgres stores them so, and both
+    // sides' checksums then hash the same bytes.
+    return table.columns.map((c) => STORED_FORM_READS[`${table.name}.${c.name}`] ?? q(c.name)).join(", ");
   }
 
   #rows(table: TableInfo, statement: Database.Statement, params: unknown[], keysOnly: boolean): Row[] {

@@ -48,7 +48,7 @@ function sqliteIndexer(url: string, pageSize: number): SearchIndexer {
     SELECT e."id", e."firstDeliveryId", k."rowid" AS "indexed"
     FROM "Event" e LEFT JOIN "EventSearchKey" k ON k."eventId" = e."id"
     WHERE e."id" > ? ORDER BY e."id" LIMIT ?`);
-  const body = db.prepare(`SELECT CAST("rawBody" AS TEXT) AS "body" FROM "Delivery" WHERE "id" = ?`).pluck();
+  const body = db.prepare(`SELECT CAST(hookline_body("rawBody", "bodyEncoding") AS TEXT) AS "body" FROM "Delivery" WHERE "id" = ?`).pluck();
   let cursor = "";
   const indexer: SearchIndexer = {
     added: 0,

@@ -1,6 +1,8 @@
 // The settings every SQLite connection of Hookline opens with: Prisma's (the server,
-// the worker thread, the CLI) and the migration runner's.
+// the worker thread, the CLI) and the migration runner's, and the SQL functions it has.
 import type Database from "better-sqlite3";
+
+import { decodeBody, decodeHeaders } from "~/deliveries/body-codec.server";
 
 export type SqlitePragmas = Record<string, string | number>;
 
@@ -22,4 +24,11 @@ export const DEFAULT_PRAGMAS: SqlitePragmas = {
 
 export function applyPragmas(db: Database.Database, pragmas: SqlitePragmas = DEFAULT_PRAGMAS) {
   for (const [name, value] of Object.entries(pragmas)) db.pragma(`${name} = ${value}`);
+  // `hookline_body("rawBody", "bodyEncoding")`: a stored body as received, for SQL that
+  // reads bodies (search, payloads, export, copy; ADR 0017). NULL stays NULL.
+  db.function("hookline_body", { deterministic: true }, (stored: unknown, encoding: unknown) =>
+    stored instanceof Uint8Array ? decodeBody(stored, encoding as number | bigint | null) : stored,
+  );
+  // `hookline_headers("headers")`: stored headers as the JSON of their pairs.
+  db.function("hookline_headers", { deterministic: true }, (stored: unknown) => (typeof stored === "string" ? decodeHeaders(stored) : stored));
 }

@@ -6,6 +6,7 @@ import type { Db } from "~/db/prisma.server";
 import type { DeliveryGetPayload } from "~/generated/sqlite/models";
 import { redactEnvelope, seesSecrets, typeHasSecrets } from "~/events/redaction";
 import { parseEnvelope } from "~/ingest/envelope";
+import { bodyOf, decodeHeaders, STORED_BODY } from "./body-codec.server";
 import { outcomesFor, type DeliveryQuery } from "./delivery-filter";
 import { parseStoredHeaders, viewHeaders } from "./stored-headers";
 import { reverifyBlocker } from "./reverify.server";
@@ -144,7 +145,7 @@ export async function listDeliveries(
     const item = toApiDelivery(row);
     // Credential headers (authorization, cookie, API keys) are masked in lists for
     // every role; operators reveal them one delivery at a time, audited.
-    if (options.withHeaders) item.headers = viewHeaders(parseStoredHeaders((row as { headers?: string }).headers ?? "[]"), false).headers;
+    if (options.withHeaders) item.headers = viewHeaders(parseStoredHeaders(decodeHeaders((row as { headers?: string }).headers ?? "[]")), false).headers;
     return item;
   });
   if (options.withClaimedType) await addClaimedTypes(db, deliveries);
@@ -158,10 +159,10 @@ const MAX_CLAIMED_TYPE = 80;
 async function addClaimedTypes(db: Db, deliveries: ApiDelivery[]): Promise<void> {
   const failed = deliveries.filter((d) => !d.eventId && !d.truncated);
   if (failed.length === 0) return;
-  const bodies = await db.delivery.findMany({ where: { id: { in: failed.map((d) => d.id) } }, select: { id: true, rawBody: true } });
+  const bodies = await db.delivery.findMany({ where: { id: { in: failed.map((d) => d.id) } }, select: { id: true, ...STORED_BODY } });
   const typeOf = new Map<string, string>();
   for (const row of bodies) {
-    const parsed = parseEnvelope(row.rawBody, 0);
+    const parsed = parseEnvelope(bodyOf(row), 0);
     if (parsed.ok && parsed.envelope.type.length <= MAX_CLAIMED_TYPE) typeOf.set(row.id, parsed.envelope.type);
   }
   for (const delivery of deliveries) if (!delivery.eventId) delivery.claimedType = typeOf.get(delivery.id) ?? null;
@@ -269,12 +270,12 @@ export function deliveryBodyView(raw: Uint8Array, role: Role, reveal = false): {
 export async function getDeliveryDetail(db: Db, id: string, options: { role: Role; reveal?: boolean }): Promise<DeliveryDetail | null> {
   const row = await db.delivery.findUnique({
     where: { id },
-    select: { ...LIST_SELECT, headers: true, rawBody: true, sourceId: true, event: { select: { id: true, type: true, verifiedOutsideTolerance: true } } },
+    select: { ...LIST_SELECT, headers: true, ...STORED_BODY, sourceId: true, event: { select: { id: true, type: true, verifiedOutsideTolerance: true } } },
   });
   if (!row) return null;
-  const { view, envelopeType } = deliveryBodyView(row.rawBody, options.role, options.reveal);
+  const { view, envelopeType } = deliveryBodyView(bodyOf(row), options.role, options.reveal);
   const headersRevealed = Boolean(options.reveal) && seesSecrets(options.role);
-  const headers = viewHeaders(parseStoredHeaders(row.headers), headersRevealed);
+  const headers = viewHeaders(parseStoredHeaders(decodeHeaders(row.headers)), headersRevealed);
   return {
     ...toApiDelivery(row),
     sourceId: row.sourceId,

@@ -1,13 +1,14 @@
 // The exact bytes of one delivery, for `GET /api/v1/deliveries/:id/raw`, the delivery
 // page's "Download raw" and "Copy as curl". This is the one place that reads a stored
-// body back as bytes: if bodies are ever compressed or moved out of the row, only this
-// function changes and every caller still gets the original bytes.
+// body back as bytes for them; the bytes come through decodeBody(), so callers get the
+// original bytes whatever form they are stored in (ADR 0017).
 //
 // The bytes are unmasked (one-time codes, message bodies, anything a non-envelope body
 // holds), so callers let only operators and admins have them, and record who did in
 // the audit log first, like a reveal (ADR 0010).
 import { recordAudit } from "~/audit/audit.server";
 import type { Db } from "~/db/prisma.server";
+import { bodyOf, decodeHeaders, STORED_BODY } from "./body-codec.server";
 
 export interface DeliveryRawBody {
   id: string;
@@ -22,11 +23,11 @@ export const DELIVERY_ID = /^[0-9A-Z]{26}$/;
 
 export async function readDeliveryRawBody(db: Db, id: string): Promise<DeliveryRawBody | null> {
   if (!DELIVERY_ID.test(id)) return null;
-  const row = await db.delivery.findUnique({ where: { id }, select: { id: true, rawBody: true, truncated: true, size: true, headers: true } });
+  const row = await db.delivery.findUnique({ where: { id }, select: { id: true, ...STORED_BODY, truncated: true, size: true, headers: true } });
   if (!row) return null;
   let contentType: string | null = null;
   try {
-    const pairs = JSON.parse(row.headers) as unknown;
+    const pairs = JSON.parse(decodeHeaders(row.headers)) as unknown;
     if (Array.isArray(pairs)) {
       const found = pairs.find((pair): pair is [string, string] => Array.isArray(pair) && String(pair[0]).toLowerCase() === "content-type");
       contentType = found ? String(found[1]) : null;
@@ -34,7 +35,7 @@ export async function readDeliveryRawBody(db: Db, id: string): Promise<DeliveryR
   } catch {
     contentType = null;
   }
-  return { id: row.id, bytes: Buffer.from(row.rawBody), truncated: Boolean(row.truncated), size: row.size, contentType };
+  return { id: row.id, bytes: bodyOf(row), truncated: Boolean(row.truncated), size: row.size, contentType };
 }
 
 /** Audit entry for handing out a delivery's raw bytes; written before the bytes leave the server. */

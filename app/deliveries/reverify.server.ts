@@ -11,6 +11,7 @@ import { DeliveryChangedError, storeVerified, svixHeader, type DeliveryBase } fr
 import type { Outcome } from "~/ingest/outcomes";
 import { TOLERANCE_SECONDS, verifySignature } from "~/ingest/signature.server";
 import type { SourceResolver } from "~/sources/sources.server";
+import { bodyOf, decodeHeaders, STORED_BODY } from "./body-codec.server";
 import { parseStoredHeaders } from "./stored-headers";
 
 /**
@@ -72,7 +73,7 @@ const FULL_SELECT = {
   remoteAddr: true,
   requestId: true,
   headers: true,
-  rawBody: true,
+  ...STORED_BODY,
   size: true,
   truncated: true,
   svixId: true,
@@ -107,13 +108,13 @@ async function reverifyOne(deps: ReverifyDependencies, deliveryId: string, now: 
   if (!source) return result("still_invalid", `There is still no source "${delivery.sourceSlug}". Add it in Settings → Sources.`);
   if (source.secrets.length === 0) return result("still_invalid", `Source "${source.slug}" still has no signing secret.`);
 
-  const headers = parseStoredHeaders(delivery.headers);
+  const headers = parseStoredHeaders(decodeHeaders(delivery.headers));
   const svixId = svixHeader(headers, "id");
   const svixTimestamp = svixHeader(headers, "timestamp");
   const svixSignature = svixHeader(headers, "signature");
   if (!svixId || !svixTimestamp || !svixSignature) return result("not_reverifiable", "Its Svix headers are incomplete.");
 
-  const body = Buffer.from(delivery.rawBody);
+  const body = bodyOf(delivery);
   const signature = verifySignature({
     secrets: source.secrets,
     svixId,
@@ -160,7 +161,7 @@ async function reverifyOne(deps: ReverifyDependencies, deliveryId: string, now: 
     remoteAddr: delivery.remoteAddr,
     requestId: delivery.requestId,
     headers: delivery.headers,
-    rawBody: delivery.rawBody as Uint8Array<ArrayBuffer>,
+    rawBody: body as Uint8Array<ArrayBuffer>,
     size: delivery.size,
     truncated: Boolean(delivery.truncated),
     svixId: delivery.svixId,

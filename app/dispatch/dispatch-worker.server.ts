@@ -12,6 +12,7 @@ import type pg from "pg";
 import type { Webhook } from "svix";
 
 import type { DatabaseHandle } from "~/db/prisma.server";
+import { bodyOf, STORED_BODY } from "~/deliveries/body-codec.server";
 import { rawBodyAsText, rawBodyLength } from "~/events/event-payload.server";
 import { logger } from "~/observability/logger.server";
 import type { WorkerTask } from "~/worker/worker.server";
@@ -286,8 +287,8 @@ export class DispatchWorker {
       else odd.push(row);
     }
     for (const row of odd) {
-      const delivery = await db.delivery.findUnique({ where: { id: row.firstDeliveryId }, select: { rawBody: true } });
-      if (delivery) result.set(row.id, this.#eventToSend(row.id, row.svixId, delivery));
+      const delivery = await db.delivery.findUnique({ where: { id: row.firstDeliveryId }, select: STORED_BODY });
+      if (delivery) result.set(row.id, this.#eventToSend(row.id, row.svixId, { rawBody: bodyOf(delivery) }));
     }
     return result;
   }

@@ -14,6 +14,8 @@
 // the worker then claims through claimTasks (Prisma), as on SQLite.
 import pg from "pg";
 
+import { decodeBody } from "~/deliveries/body-codec.server";
+
 import { postgresInsertSql } from "./bulk-insert.server";
 import { ATTEMPT_COLUMNS, attemptRows, CLAIMABLE_TASK_SQL, type ClaimedTask, type ClaimTarget, type CompletionPlan } from "./dispatch-task.server";
 
@@ -138,7 +140,7 @@ export async function claimTurnPostgres(pool: pg.Pool, options: PostgresClaimOpt
       WHERE t."id" = c."id" AND c."rn" <= s."n" AND t."status" = 'pending'
       RETURNING t."id", t."jobId", t."eventId", t."seq", t."attempts", t."svixId", t."createdAt", c."dueAt", c."rn")
     SELECT l."id", l."jobId", l."eventId", l."seq", l."attempts", l."svixId", ${ms(`l."createdAt"`)} AS "createdAtMs",
-           ${ms(`l."dueAt"`)} AS "dueAtMs", e."svixId" AS "eventSvixId", d."rawBody"
+           ${ms(`l."dueAt"`)} AS "dueAtMs", e."svixId" AS "eventSvixId", d."rawBody", d."bodyEncoding"
     FROM leased l LEFT JOIN "Event" e ON e."id" = l."eventId" LEFT JOIN "Delivery" d ON d."id" = e."firstDeliveryId"
     ORDER BY l."rn"`);
   statements.push("COMMIT");
@@ -164,7 +166,7 @@ export async function claimTurnPostgres(pool: pg.Pool, options: PostgresClaimOpt
     const { rateCursorMs, ...rest } = row;
     const claimTarget: ClaimTarget = { ...rest, rateCursor: rateCursorMs === null ? null : new Date(rateCursorMs) };
     const rateLimited = claimTarget.maxPerSecond !== null || Boolean(results[at.limited]!.rows[0]?.limited);
-    type Leased = { id: string; jobId: string | null; eventId: string; seq: number; attempts: number; svixId: string | null; createdAtMs: number; dueAtMs: number; eventSvixId: string | null; rawBody: Buffer | null };
+    type Leased = { id: string; jobId: string | null; eventId: string; seq: number; attempts: number; svixId: string | null; createdAtMs: number; dueAtMs: number; eventSvixId: string | null; rawBody: Buffer | null; bodyEncoding: number | null };
     const leased = (results[at.leased]!.rows as Leased[]).map((r) => ({
       task: {
         id: r.id,
@@ -179,7 +181,7 @@ export async function claimTurnPostgres(pool: pg.Pool, options: PostgresClaimOpt
         jobMaxPerSecond: null,
       },
       eventSvixId: r.eventSvixId,
-      storedBody: r.rawBody === null ? null : { rawBody: r.rawBody },
+      storedBody: r.rawBody === null ? null : { rawBody: decodeBody(r.rawBody, r.bodyEncoding) },
     }));
     return { target: claimTarget, leased, rateLimited, settle };
   } catch (error) {

@@ -3,6 +3,7 @@
 // its svix-id, the payload diff for `*.updated`, and its dispatch attempts.
 // Framework-free: the route, the API and the tests call the same functions.
 import type { DatabaseHandle } from "~/db/prisma.server";
+import { decodeHeaders } from "~/deliveries/body-codec.server";
 import { parseStoredHeaders, viewHeaders } from "~/deliveries/stored-headers";
 import type { Role } from "~/auth/roles";
 import { loadEventPayloads } from "./event-payload.server";
@@ -189,7 +190,7 @@ async function loadDeliveriesOfEvent(handle: DatabaseHandle, row: EventRow, unma
     },
   });
   return rows.map((d) => ({
-    ...viewHeaders(parseStoredHeaders(d.headers), unmasked),
+    ...viewHeaders(parseStoredHeaders(decodeHeaders(d.headers)), unmasked),
     id: d.id,
     receivedAt: d.receivedAt.toISOString(),
     outcome: d.outcome,

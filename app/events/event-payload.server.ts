@@ -1,6 +1,7 @@
 // An event's payload is the raw body of its first delivery, parsed on read (ADR 0001).
 import { Prisma } from "~/generated/sqlite/client";
 import type { DatabaseHandle } from "~/db/prisma.server";
+import { bodyOf, STORED_BODY } from "~/deliveries/body-codec.server";
 
 export interface EventPayload {
   /** The parsed envelope, or null when the stored bytes no longer parse. */
@@ -13,14 +14,28 @@ export interface EventPayload {
  * BLOB/bytea back as an array of numbers, about ten JS values per byte; an event's
  * body is verified JSON, which ingest only accepts as valid UTF-8, so reading it as
  * text is exact and several times cheaper. Postgres refuses non-UTF-8 bytes; callers
- * fall back to reading bytes.
+ * fall back to reading bytes. On SQLite the body is decoded from its stored form by
+ * `hookline_body()` (ADR 0017); Postgres stores bodies as received.
  */
 export function rawBodyAsText(provider: DatabaseHandle["provider"]): Prisma.Sql {
-  return provider === "postgres" ? Prisma.sql`convert_from(d."rawBody", 'UTF8')` : Prisma.sql`CAST(d."rawBody" AS TEXT)`;
+  return provider === "postgres"
+    ? Prisma.sql`convert_from(d."rawBody", 'UTF8')`
+    : Prisma.sql`CAST(hookline_body(d."rawBody", d."bodyEncoding") AS TEXT)`;
 }
 
-/** Its byte length, to check that the text read back is the same bytes. */
+/**
+ * The body's byte length as received, to check that the text read back is the same
+ * bytes. A compressed body's is its `size` (decoding it twice would cost twice); a
+ * truncated one then fails the check and is read as bytes, which is still exact.
+ */
 export function rawBodyLength(provider: DatabaseHandle["provider"]): Prisma.Sql {
+  return provider === "postgres"
+    ? Prisma.sql`octet_length(d."rawBody")`
+    : Prisma.sql`CASE WHEN d."bodyEncoding" = 0 THEN length(d."rawBody") ELSE d."size" END`;
+}
+
+/** The bytes a body takes in storage (compressed or not), for the unverified cap. */
+export function storedBodyLength(provider: DatabaseHandle["provider"]): Prisma.Sql {
   return provider === "postgres" ? Prisma.sql`octet_length(d."rawBody")` : Prisma.sql`length(d."rawBody")`;
 }
 
@@ -51,8 +66,8 @@ export async function loadEventPayloads(handle: DatabaseHandle, firstDeliveryIds
       asBytes.push(...ids);
     }
     if (asBytes.length === 0) continue;
-    const rows = await handle.db.delivery.findMany({ where: { id: { in: asBytes } }, select: { id: true, rawBody: true } });
-    for (const row of rows) result.set(row.id, payloadOf(Buffer.from(row.rawBody)));
+    const rows = await handle.db.delivery.findMany({ where: { id: { in: asBytes } }, select: { id: true, ...STORED_BODY } });
+    for (const row of rows) result.set(row.id, payloadOf(bodyOf(row)));
   }
   return result;
 }

@@ -115,7 +115,7 @@ function sqliteStatements(db: import("better-sqlite3").Database) {
 function prepareSqlite(db: import("better-sqlite3").Database) {
   return {
     pending: db.prepare(`
-      SELECT e."id", CAST(d."rawBody" AS TEXT) AS "body"
+      SELECT e."id", CAST(hookline_body(d."rawBody", d."bodyEncoding") AS TEXT) AS "body"
       FROM "Event" e JOIN "Delivery" d ON d."id" = e."firstDeliveryId"
       WHERE e."searchIndexed" = 0
       LIMIT ?`),

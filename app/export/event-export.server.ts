@@ -24,6 +24,7 @@ import type { Writable } from "node:stream";
 import type { Statement } from "better-sqlite3";
 
 import type { DatabaseHandle } from "~/db/prisma.server";
+import { bodyOf, STORED_BODY } from "~/deliveries/body-codec.server";
 import { Prisma } from "~/generated/sqlite/client";
 import { summarizeEvent } from "~/lifecycle/event-summary";
 import type { Json } from "~/lifecycle/lifecycle-event";
@@ -123,7 +124,7 @@ export async function* readExportBatches(
     let rows: BatchRow[];
     if (handle.provider === "sqlite" && handle.withSqlite) {
       rows = await readSqliteBatch(handle, Prisma.sql`
-        SELECT ${EVENT_COLUMNS}, (SELECT d."rawBody" FROM "Delivery" d WHERE d."id" = e."firstDeliveryId") AS "rawBody"
+        SELECT ${EVENT_COLUMNS}, (SELECT hookline_body(d."rawBody", d."bodyEncoding") FROM "Delivery" d WHERE d."id" = e."firstDeliveryId") AS "rawBody"
         FROM "Event" e ${whereClause(conditions)} ${order}`, statements);
     } else if (withBodies) {
       try {
@@ -170,8 +171,8 @@ async function toExported(handle: DatabaseHandle, rows: BatchRow[]): Promise<Exp
     else asBytes.push(row.firstDeliveryId);
   }
   if (asBytes.length) {
-    const stored = await handle.db.delivery.findMany({ where: { id: { in: asBytes } }, select: { id: true, rawBody: true } });
-    const byDelivery = new Map(stored.map((d) => [d.id, Buffer.from(d.rawBody)]));
+    const stored = await handle.db.delivery.findMany({ where: { id: { in: asBytes } }, select: { id: true, ...STORED_BODY } });
+    const byDelivery = new Map(stored.map((d) => [d.id, bodyOf(d)]));
     for (const row of rows) if (!raws.has(row.id)) raws.set(row.id, byDelivery.get(row.firstDeliveryId) ?? Buffer.alloc(0));
   }
   return rows.map((row) => new Exported(toApiEvent(row), raws.get(row.id)!));

@@ -10,7 +10,7 @@
 //   body and a large head costs as much disk as a body (issue 10).
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { Prisma } from "~/generated/sqlite/client";
-import { rawBodyLength } from "~/events/event-payload.server";
+import { storedBodyLength } from "~/events/event-payload.server";
 
 export interface UnverifiedLimits {
   /** Unverified deliveries stored per remote address per minute (burst: the same number). */
@@ -116,7 +116,7 @@ export class UnverifiedGuard {
       this.handle.provider === "postgres" ? Prisma.sql`octet_length(d."headers")` : Prisma.sql`length(CAST(d."headers" AS BLOB))`;
     this.#loading ??= this.handle.db
       .$queryRaw<{ bytes: bigint | number | null }[]>`
-        SELECT SUM(${rawBodyLength(this.handle.provider)} + ${headersLength}) AS "bytes" FROM "Delivery" d WHERE d."eventId" IS NULL`
+        SELECT SUM(${storedBodyLength(this.handle.provider)} + ${headersLength}) AS "bytes" FROM "Delivery" d WHERE d."eventId" IS NULL`
       .then(([row]) => {
         this.#storedBytes = Math.min(Number(row?.bytes ?? 0), Number.MAX_SAFE_INTEGER);
         this.#countedAt = Date.now();

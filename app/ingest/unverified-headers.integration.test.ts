@@ -11,6 +11,7 @@ import { PROVIDERS } from "../../tests/support/database";
 import { startTestServer, type TestServer } from "../../tests/support/server";
 import { envelope, newSecret, signedHeaders } from "../../tests/support/svix";
 import { createApiToken } from "~/auth/tokens.server";
+import { bodyOf, decodeHeaders, STORED_BODY } from "~/deliveries/body-codec.server";
 import type { ApiDelivery } from "~/deliveries/deliveries.server";
 import { loader as deliveriesApi } from "~/routes/api.v1.deliveries";
 import { HEADERS_TRUNCATED_MARKER } from "./unverified-guard.server";
@@ -43,8 +44,11 @@ describe.each(PROVIDERS)("headers of unverified deliveries (%s)", (provider) => 
     server = undefined;
   });
 
-  const rows = () =>
-    server!.database.db.delivery.findMany({ orderBy: { id: "asc" }, select: { id: true, headers: true, outcome: true, outcomeDetail: true, rawBody: true } });
+  /** The stored deliveries, headers and body as received (SQLite stores them compressed: ADR 0017). */
+  const rows = async () =>
+    (await server!.database.db.delivery.findMany({ orderBy: { id: "asc" }, select: { id: true, headers: true, outcome: true, outcomeDetail: true, ...STORED_BODY } })).map(
+      ({ rawBody, bodyEncoding, ...row }) => ({ ...row, headers: decodeHeaders(row.headers), rawBody: bodyOf({ rawBody, bodyEncoding }) }),
+    );
 
   it("keeps at most the cap of header bytes, in arrival order, and shows the cut on the delivery and in the API", async () => {
     server = await startTestServer(provider, { secrets: [SECRET], unverified: { perMinute: 1000, maxBytes: 10_000_000, maxHeaderBytes: 4096 } });

@@ -17,6 +17,7 @@ import { buildSampleStory, createSampleContext, sampleEnvelope, SampleRandom, ty
 import { newMessageId } from "~/catalog/sign";
 import { newId } from "~/db/ids";
 import type { DatabaseHandle } from "~/db/prisma.server";
+import { encodeBody, encodeHeaders } from "~/deliveries/body-codec.server";
 import { typeHasSecrets, withoutMaskedValues } from "~/events/redaction";
 import { indexPendingEvents } from "~/events/search.server";
 import { normaliseTimestamp, parseEnvelope } from "~/ingest/envelope";
@@ -460,11 +461,21 @@ async function sqliteWriter(handle: DatabaseHandle, sourceId: string): Promise<B
   const sqliteValue = (value: unknown) => (typeof value === "boolean" ? (value ? 1 : 0) : value);
   const writeBatch = await run((sqlite) => {
     const insertEvent = sqlite.prepare(`INSERT INTO "Event" (${quoted(EVENT_COLUMNS)}) VALUES (${EVENT_COLUMNS.map(() => "?").join(", ")})`);
-    const insertDelivery = sqlite.prepare(`INSERT INTO "Delivery" (${quoted(DELIVERY_COLUMNS)}) VALUES (${DELIVERY_COLUMNS.map(() => "?").join(", ")})`);
+    // Bodies and headers stored compressed, as ingest stores them on SQLite (ADR 0017).
+    const columns = [...DELIVERY_COLUMNS, "bodyEncoding"];
+    const insertDelivery = sqlite.prepare(`INSERT INTO "Delivery" (${quoted(columns)}) VALUES (${columns.map(() => "?").join(", ")})`);
+    const bodyAt = DELIVERY_COLUMNS.indexOf("rawBody");
+    const headersAt = DELIVERY_COLUMNS.indexOf("headers");
     return sqlite.transaction((batch: Batch) => {
       // Events first: deliveries reference them.
       for (const event of batch.events) insertEvent.run(...eventValues(event, sourceId, false).map(sqliteValue));
-      for (const delivery of batch.deliveries) insertDelivery.run(...deliveryValues(delivery).map(sqliteValue));
+      for (const delivery of batch.deliveries) {
+        const values: unknown[] = deliveryValues(delivery).map(sqliteValue);
+        const stored = encodeBody(delivery.rawBody);
+        values[bodyAt] = stored.bytes;
+        values[headersAt] = encodeHeaders(delivery.headers);
+        insertDelivery.run(...values, stored.encoding);
+      }
     });
   });
   return {

@@ -16,6 +16,7 @@ import { hasRole, type Role } from "~/auth/roles";
 import { getSessionAccount } from "~/auth/session.server";
 import { firstIdAt } from "~/db/ids";
 import type { DatabaseHandle } from "~/db/prisma.server";
+import { decodeBody } from "~/deliveries/body-codec.server";
 import { EventFilterSchema, filterInputFromSearchParams, type EventFilter } from "~/events/event-filter";
 import { eventFilterConditions, resolveTypePatterns, toApiEvent } from "~/events/event-query.server";
 import { redactEnvelope } from "~/events/redaction";
@@ -159,7 +160,8 @@ export function frameFor(row: StreamRow, variant: Variant): string {
   if (cached) return cached;
   const data: Record<string, unknown> = { ...toApiEvent(row) };
   if (variant !== "list" && row.rawBody) {
-    const bytes = Buffer.from(row.rawBody);
+    // Decoded once per event and variant: frames are cached and shared by every stream.
+    const bytes = decodeBody(row.rawBody, row.bodyEncoding);
     if (variant === "raw") data.rawBody = bytes.toString("base64");
     else {
       try {

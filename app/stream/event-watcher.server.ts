@@ -34,7 +34,9 @@ const BATCH = 500;
 const RING_SIZE = 20_000;
 
 export interface StreamRow extends EventRow {
+  /** The first delivery's body in its stored form (ADR 0017): read it with decodeBody. */
   rawBody: Uint8Array | null;
+  bodyEncoding: number | null;
 }
 
 export interface Subscriber {
@@ -237,10 +239,10 @@ export class EventWatcher {
   }
 }
 
-/** Events with their first delivery's raw bytes, in id (arrival) order. */
+/** Events with their first delivery's stored body, in id (arrival) order. */
 export function selectStreamRows(handle: DatabaseHandle, conditions: Prisma.Sql[], limit: number): Promise<StreamRow[]> {
   return handle.db.$queryRaw<StreamRow[]>`
-    SELECT ${EVENT_COLUMNS}, d."rawBody" AS "rawBody"
+    SELECT ${EVENT_COLUMNS}, d."rawBody" AS "rawBody", d."bodyEncoding" AS "bodyEncoding"
     FROM "Event" e LEFT JOIN "Delivery" d ON d."id" = e."firstDeliveryId"
     ${whereClause(conditions)}
     ORDER BY e."id" ASC
