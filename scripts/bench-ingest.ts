@@ -9,6 +9,9 @@
 // --postgres: the hand-written `pg` baseline, Hookline on Postgres, and two Hookline
 // instances on one Postgres database each taking half the load, each on a fresh database
 // made through the admin URL (HOOKLINE_BENCH_POSTGRES_URL, else the test suite's).
+// --compact-at-once (SQLite): also runs Hookline with HOOKLINE_COMPRESS_AFTER_MS=0, its
+// worker compacting deliveries as they arrive (ADR 0017). --no-split: leaves out the
+// server + separate worker process contender.
 // --compare DIR: also runs the server of another checkout (a copy of an earlier commit
 // with node_modules, app/generated and build in place), to measure before and after side
 // by side.
@@ -204,6 +207,16 @@ const hookline: Contender = {
     if (POSTGRES) return countRows(postgresUrl(HOOKLINE_PG_DATABASE), `SELECT COUNT(*) AS n FROM "Delivery" WHERE "status" = 200`);
     const db = new Database(path.join(DIR, "hookline.db"), { readonly: true });
     try {
+      try {
+        // How many deliveries the worker had compacted by the end (ADR 0017).
+        const { n, packed } = db.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM("bodyEncoding" = 1), 0) AS packed FROM "Delivery" WHERE "status" = 200`).get() as {
+          n: number;
+          packed: number;
+        };
+        log(`  stored compressed: ${packed.toLocaleString("en")} of ${n.toLocaleString("en")} (${((100 * packed) / Math.max(1, n)).toFixed(0)} %)`);
+      } catch {
+        // A tree from before compressed bodies (--compare).
+      }
       return (db.prepare(`SELECT COUNT(*) AS n FROM "Delivery" WHERE "status" = 200`).get() as { n: number }).n;
     } finally {
       db.close();
@@ -236,6 +249,23 @@ const hooklineTwo: Contender = {
   ...hookline,
   name: "Hookline, two instances on one Postgres (half the load each)",
   instances: 2,
+};
+
+/**
+ * SQLite, the worker compacting each delivery as soon as it is stored
+ * (--compact-at-once, HOOKLINE_COMPRESS_AFTER_MS=0; the default waits a minute, so a
+ * run this short never sees it): what compaction costs ingest while both run.
+ */
+const hooklineCompacting: Contender = {
+  ...hookline,
+  name: "Hookline, compacting at once (HOOKLINE_COMPRESS_AFTER_MS=0)",
+  start(port) {
+    return spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: hooklineEnv(port, { HOOKLINE_COMPRESS_AFTER_MS: "0" }),
+    });
+  },
 };
 
 /** Another checkout's server (--compare), on the same kind of database. */
@@ -325,7 +355,13 @@ async function main() {
   // drifts by ±20 % over minutes, so each figure is the median over rounds and each
   // ratio compares contenders measured within the same round.
   const reference = POSTGRES ? baselinePostgres : baseline;
-  const contenders = [reference, hookline, ...(POSTGRES ? [hooklineTwo] : [hooklineSplit]), ...(COMPARE ? [compared] : [])];
+  const contenders = [
+    reference,
+    hookline,
+    ...(POSTGRES ? [hooklineTwo] : args.has("no-split") ? [] : [hooklineSplit]),
+    ...(!POSTGRES && args.has("compact-at-once") ? [hooklineCompacting] : []),
+    ...(COMPARE ? [compared] : []),
+  ];
   type Measured = Awaited<ReturnType<typeof measure>>;
   const runs = new Map<Contender, Measured[]>(contenders.map((c) => [c, []]));
   for (let round = 1; round <= ROUNDS; round++) {

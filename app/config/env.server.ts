@@ -60,6 +60,11 @@ const EnvSchema = z.object({
   HOOKLINE_MAIL_FROM: z.string().optional(),
   /** The address people open Hookline at, for links in notifications (default http://localhost:PORT). */
   HOOKLINE_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * SQLite: how long after arriving a delivery's body and headers are compressed by the
+   * worker (app/deliveries/compact-bodies.server.ts, ADR 0017); `off` keeps them as received.
+   */
+  HOOKLINE_COMPRESS_AFTER_MS: z.union([z.literal("off"), z.coerce.number().int().nonnegative()]).default(60_000),
   /** On SIGTERM: how long requests and sends in flight may take before the process exits anyway. */
   HOOKLINE_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
 });

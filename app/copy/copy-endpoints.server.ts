@@ -102,7 +102,7 @@ const STATE_DDL = `CREATE TABLE IF NOT EXISTS ${q(COPY_STATE_TABLE)} (
 /** SQLite columns read through an expression: a stored body and headers as received (ADR 0017). */
 const STORED_FORM_READS: Record<string, string> = {
   "Delivery.rawBody": `hookline_body("rawBody", "bodyEncoding") AS "rawBody"`,
-  "Delivery.bodyEncoding": `0 AS "bodyEncoding"`,
+  "Delivery.bodyEncoding": `NULL AS "bodyEncoding"`,
   "Delivery.headers": `hookline_headers("headers") AS "headers"`,
 };
 
@@ -184,8 +184,9 @@ class SqliteEndpoint implements CopyEndpoint {
 
   #select(table: TableInfo, keysOnly: boolean) {
     if (keysOnly) return list(table.primaryKey);
-    // Bodies leave SQLite as received (ADR 0017): Postgres stores them so, and both
-    // sides' checksums then hash the same bytes.
+    // Bodies and headers leave SQLite as received and not compacted (ADR 0017): Postgres
+    // stores them so, both sides' checksums hash the same bytes, and a SQLite destination
+    // compacts them again in its worker.
     return table.columns.map((c) => STORED_FORM_READS[`${table.name}.${c.name}`] ?? q(c.name)).join(", ");
   }
 

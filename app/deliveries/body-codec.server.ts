@@ -1,14 +1,18 @@
 // How a delivery's raw body and headers are stored (ADR 0017). `Delivery.bodyEncoding`
-// names the form of `Delivery.rawBody`:
-//   0  the bytes as received;
-//   1  raw deflate (level 6) with the frozen preset dictionary BODY_DICTIONARY_1.
-// `Delivery.headers` is the JSON of the header pairs (ADR 0001), or, when it starts with
-// "~1", base64 of that JSON deflated with HEADERS_DICTIONARY_1 (JSON never starts so).
-// Every reader of a stored body goes through decodeBody(), of stored headers through
-// decodeHeaders(); SQL on SQLite uses `hookline_body(rawBody, bodyEncoding)` and
-// `hookline_headers(headers)`, which every connection registers (app/db/sqlite-pragmas.ts).
-// Postgres stores both as received (its TOAST already compresses big values, and its
-// SQL reads bodies as text); `hookline copy` hands it both decoded.
+// names the form of `Delivery.rawBody` and `Delivery.headers`:
+//   null  as received, not compacted yet: what ingest writes (Postgres keeps it so);
+//   0     as received, compacted: compressing did not make it smaller;
+//   1     the body as raw deflate (level 6) with the frozen preset dictionary
+//         BODY_DICTIONARY_1; the headers either as their JSON or, when it starts with
+//         "~1", base64 of that JSON deflated with HEADERS_DICTIONARY_1 (JSON never
+//         starts so, so decodeHeaders needs no column).
+// The worker compacts SQLite's deliveries a while after they arrive
+// (compact-bodies.server.ts). Every reader of a stored body goes through decodeBody(), of
+// stored headers through decodeHeaders(); SQL on SQLite uses
+// `hookline_body(rawBody, bodyEncoding)` and `hookline_headers(headers)`, which every
+// connection registers (app/db/sqlite-pragmas.ts). Postgres stores both as received (its
+// TOAST already compresses big values, and its SQL reads bodies as text); `hookline copy`
+// hands it both decoded.
 import crypto from "node:crypto";
 import zlib from "node:zlib";
 
@@ -54,7 +58,7 @@ export function chooseEncoding(raw: Uint8Array, packed: Uint8Array | null): Enco
   return { bytes: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), encoding: BODY_AS_RECEIVED };
 }
 
-/** Compresses on this thread (seed, tests); ingest compresses on its own thread (body-packer.server.ts). */
+/** Compresses on this thread (seed, tests); the worker compresses on a thread of its own (body-packer.server.ts). */
 export function encodeBody(raw: Uint8Array): EncodedBody {
   return chooseEncoding(raw, raw.byteLength === 0 ? null : zlib.deflateRawSync(raw, DEFLATE_1_OPTIONS));
 }
@@ -71,7 +75,7 @@ export function decodeBody(stored: Uint8Array, encoding: number | bigint | null 
 export const STORED_BODY = { rawBody: true, bodyEncoding: true } as const;
 
 /** A row read with STORED_BODY, as received. */
-export function bodyOf(row: { rawBody: Uint8Array; bodyEncoding: number }): Buffer {
+export function bodyOf(row: { rawBody: Uint8Array; bodyEncoding: number | null }): Buffer {
   return decodeBody(row.rawBody, row.bodyEncoding);
 }
 
@@ -80,7 +84,7 @@ export function chooseHeaders(json: string, packed: string | null): string {
   return packed !== null && packed.length < json.length ? packed : json;
 }
 
-/** Compresses on this thread (seed, tests); ingest compresses on its own thread. */
+/** Compresses on this thread (seed, tests). */
 export function encodeHeaders(json: string): string {
   return chooseHeaders(json, HEADERS_DEFLATE_1_PREFIX + zlib.deflateRawSync(json, HEADERS_DEFLATE_1_OPTIONS).toString("base64"));
 }

@@ -31,7 +31,7 @@ export function rawBodyAsText(provider: DatabaseHandle["provider"]): Prisma.Sql 
 export function rawBodyLength(provider: DatabaseHandle["provider"]): Prisma.Sql {
   return provider === "postgres"
     ? Prisma.sql`octet_length(d."rawBody")`
-    : Prisma.sql`CASE WHEN d."bodyEncoding" = 0 THEN length(d."rawBody") ELSE d."size" END`;
+    : Prisma.sql`CASE WHEN d."bodyEncoding" > 0 THEN d."size" ELSE length(d."rawBody") END`;
 }
 
 /** The bytes a body takes in storage (compressed or not), for the unverified cap. */

@@ -9,7 +9,8 @@ import { createTestDatabase, PROVIDERS, type TestDatabase } from "../../tests/su
 import { startTestServer, type TestServer } from "../../tests/support/server";
 import { envelope, newMsgId, newSecret, signedHeaders } from "../../tests/support/svix";
 import { buildSamples } from "~/catalog/samples";
-import { BODY_AS_RECEIVED, BODY_DEFLATE_1, bodyOf, decodeHeaders } from "~/deliveries/body-codec.server";
+import { BODY_DEFLATE_1, bodyOf, decodeHeaders } from "~/deliveries/body-codec.server";
+import { compactStoredBodies } from "~/deliveries/compact-bodies.server";
 import { readDeliveryRawBody } from "~/deliveries/delivery-raw.server";
 import { parseEventListQuery } from "~/events/event-filter";
 import { listEvents } from "~/events/event-query.server";
@@ -17,6 +18,7 @@ import { typeHasSecrets } from "~/events/redaction";
 import { indexPendingEvents, removeFromSearch } from "~/events/search.server";
 import { createDatabase } from "~/db/prisma.server";
 import { newId } from "~/db/ids";
+import { BodyPacker } from "~/deliveries/body-packer.server";
 import { PostgresGroupCommit } from "~/ingest/postgres-group-commit.server";
 import { createHttpServer, createRequestListener } from "~/server/app.server";
 import { startRuntime, type Runtime } from "~/server/runtime.server";
@@ -244,22 +246,41 @@ describe.each(PROVIDERS)("ingest over HTTP (%s)", (provider) => {
     expect(found.events.map((e) => e.id)).toEqual([json.eventId]);
   });
 
-  it("stores a verified body compressed on SQLite (as received on Postgres) and gives back the exact bytes", async () => {
+  it("stores a verified body as received, compacts it on SQLite later (never on Postgres), and gives back the exact bytes", async () => {
     const [sample] = buildSamples("user.created", { count: 1, seed: 23 }) as { data: Record<string, unknown> }[];
     sample!.data.last_name = "Wolkenkratzer";
     // Key order and spacing a sender might use: the stored form must not normalise them.
     const body = JSON.stringify(sample, null, 1).replace('"object"', ' "object"');
-    const { status, json } = await post(server, "/webhooks/clerk", body, signedHeaders(SECRET, body));
+    const headers = signedHeaders(SECRET, body);
+    const { status, json } = await post(server, "/webhooks/clerk", body, headers);
     expect([status, json.outcome]).toEqual([200, "verified"]);
+    const id = json.deliveryId as string;
 
-    const stored = await db().delivery.findUniqueOrThrow({ where: { id: json.deliveryId as string } });
+    // Ingest writes it as received, not compacted yet (ADR 0017).
+    const arrived = await db().delivery.findUniqueOrThrow({ where: { id } });
+    expect(arrived.bodyEncoding).toBeNull();
+    expect(Buffer.from(arrived.rawBody).toString("utf8")).toBe(body);
+    const headersJson = arrived.headers;
+
+    // The worker's compaction, as its task runs it (here without waiting a minute).
+    const packer = new BodyPacker(30_000);
+    try {
+      while ((await compactStoredBodies(server.runtime.database, packer, { olderThanMs: 0 })) > 0);
+    } finally {
+      await packer.close();
+    }
+    const stored = await db().delivery.findUniqueOrThrow({ where: { id } });
     if (provider === "sqlite") {
       expect(stored.bodyEncoding).toBe(BODY_DEFLATE_1);
       expect(stored.rawBody.length).toBeLessThan(Buffer.byteLength(body) / 2);
+      expect(stored.headers.length).toBeLessThan(headersJson.length);
     } else {
-      expect(stored.bodyEncoding).toBe(BODY_AS_RECEIVED);
+      expect(stored.bodyEncoding).toBeNull();
       expect(Buffer.from(stored.rawBody).toString("utf8")).toBe(body);
     }
+    expect(decodeHeaders(stored.headers)).toBe(headersJson);
+    expect(bodyOf(stored).toString("utf8")).toBe(body);
+    expect({ ...stored, rawBody: null, headers: null, bodyEncoding: null }).toEqual({ ...arrived, rawBody: null, headers: null, bodyEncoding: null });
     expect(stored.size).toBe(Buffer.byteLength(body));
     // What `GET /api/v1/deliveries/:id/raw` and "Copy as curl" hand out.
     const raw = await readDeliveryRawBody(db(), stored.id);

@@ -9,8 +9,6 @@ import type Database from "better-sqlite3";
 
 import { extractResourceRefs, isKnownEventType } from "~/catalog/event-catalog";
 import { newId } from "~/db/ids";
-import { chooseEncoding, chooseHeaders } from "~/deliveries/body-codec.server";
-import type { Packed } from "./body-packer.server";
 import { indexEventTextSqlite, payloadSearchText } from "~/events/search-text";
 import type { BatchResult, DeliveryBase, Operation, StoredVerified } from "./delivery";
 import { OUTCOME_STATUS, type Outcome } from "./outcomes";
@@ -18,11 +16,11 @@ import { OUTCOME_STATUS, type Outcome } from "./outcomes";
 export type { BatchResult, Operation, RejectedRow } from "./delivery";
 
 const DELIVERY_COLUMNS = `"id","sourceId","sourceSlug","receivedAt","remoteAddr","requestId","headers","rawBody","size","truncated",
-  "svixId","svixTimestamp","outcome","outcomeDetail","status","eventId","duplicate","bodyEncoding"`;
+  "svixId","svixTimestamp","outcome","outcomeDetail","status","eventId","duplicate"`;
 
 function prepare(db: Database.Database) {
   return {
-    insertDelivery: db.prepare(`INSERT INTO "Delivery" (${DELIVERY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
+    insertDelivery: db.prepare(`INSERT INTO "Delivery" (${DELIVERY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
     newerState: db.prepare(
       `SELECT 1 FROM "Event" WHERE "resourceType" = ? AND "resourceId" = ? AND "timestampMs" > ?
        AND NOT ("sourceId" = ? AND "svixId" = ?) LIMIT 1`,
@@ -48,12 +46,11 @@ const prepared = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
 
 /**
  * Stores the batch in one transaction and returns each operation's result, in order.
- * `packed` holds operation i's body and headers compressed (body-packer.server.ts), or
- * null to store them as received; the smaller form is kept (ADR 0017). Throws SQLITE_BUSY at once, without waiting, when another connection holds the
+ * Throws SQLITE_BUSY at once, without waiting, when another connection holds the
  * write lock: the connection's runExclusive retries it from the event loop
  * (app/db/write-gate.ts).
  */
-export function writeBatch(db: Database.Database, operations: Operation[], packed?: Packed): BatchResult[] {
+export function writeBatch(db: Database.Database, operations: Operation[]): BatchResult[] {
   let statements = prepared.get(db);
   if (!statements) prepared.set(db, (statements = prepare(db)));
   const s = statements;
@@ -65,9 +62,7 @@ export function writeBatch(db: Database.Database, operations: Operation[], packe
       // batch (and is seen here) or after it (reopenForwardScan covers that).
       // (Number(): the connection may return integers as BigInt.)
       const forwarding = Number((s.autoForwarding.get() as { on: number | bigint }).on) === 1;
-      return operations.map((operation, i) =>
-        apply(db, s, operation, forwarding, { body: packed?.bodies[i] ?? null, headers: packed?.headers[i] ?? null }),
-      );
+      return operations.map((operation) => apply(db, s, operation, forwarding));
     });
     return store.immediate();
   } finally {
@@ -77,23 +72,18 @@ export function writeBatch(db: Database.Database, operations: Operation[], packe
 
 const bool = (value: boolean) => (value ? 1 : 0);
 
-/** One delivery's compressed body and headers, or null for as received. */
-type PackedRow = { body: Uint8Array | null; headers: string | null };
-
 function deliveryValues(
   row: DeliveryBase & { sourceId: string | null },
-  packed: PackedRow,
   outcome: string,
   outcomeDetail: string | null,
   status: number,
   eventId: string | null,
   duplicate: boolean,
 ) {
-  const body = chooseEncoding(row.rawBody, packed.body);
   return [
-    row.id, row.sourceId, row.sourceSlug, row.receivedAt.getTime(), row.remoteAddr, row.requestId, chooseHeaders(row.headers, packed.headers),
-    body.bytes, row.size, bool(row.truncated),
-    row.svixId, row.svixTimestamp, outcome, outcomeDetail, status, eventId, bool(duplicate), body.encoding,
+    row.id, row.sourceId, row.sourceSlug, row.receivedAt.getTime(), row.remoteAddr, row.requestId, row.headers,
+    Buffer.from(row.rawBody.buffer, row.rawBody.byteOffset, row.rawBody.byteLength), row.size, bool(row.truncated),
+    row.svixId, row.svixTimestamp, outcome, outcomeDetail, status, eventId, bool(duplicate),
   ];
 }
 
@@ -109,11 +99,10 @@ function apply(
   statements: ReturnType<typeof prepare>,
   operation: Operation,
   forwarding: boolean,
-  packed: PackedRow,
 ): StoredVerified | null {
   if (operation.kind === "rejected") {
     const { row } = operation;
-    statements.insertDelivery.run(...deliveryValues(row, packed, row.outcome, row.outcomeDetail, row.status, null, false));
+    statements.insertDelivery.run(...deliveryValues(row, row.outcome, row.outcomeDetail, row.status, null, false));
     return null;
   }
   const { input } = operation;
@@ -132,6 +121,6 @@ function apply(
   if (!duplicate && input.json !== undefined) indexEventTextSqlite(db, event.id, payloadSearchText(input.json));
   const outcome: Outcome = duplicate ? "duplicate" : "verified";
   const detail = duplicate ? `Already stored as event ${event.id}` : input.detail;
-  statements.insertDelivery.run(...deliveryValues(input.delivery, packed, outcome, detail, OUTCOME_STATUS[outcome], event.id, duplicate));
+  statements.insertDelivery.run(...deliveryValues(input.delivery, outcome, detail, OUTCOME_STATUS[outcome], event.id, duplicate));
   return { outcome, eventId: event.id, detail: duplicate ? "svix-id already stored" : input.detail };
 }

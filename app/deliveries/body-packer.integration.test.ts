@@ -1,6 +1,6 @@
-// The ingest's compression thread (ADR 0017), a real worker thread: what it hands back
+// The compaction's compression thread (ADR 0017), a real worker thread: what it hands back
 // decodes to the bodies and headers it was given, in order, and when the thread goes
-// away a waiting batch is stored as received (nulls) instead of failing.
+// away a waiting batch resolves with nulls (left as received) instead of failing.
 import crypto from "node:crypto";
 
 import { afterEach, describe, expect, it } from "vitest";
@@ -34,8 +34,10 @@ function expectPacked(packed: Packed, sentBodies: Buffer[], sentHeaders: string[
 
 describe("BodyPacker", () => {
   const packers: BodyPacker[] = [];
-  const newPacker = () => {
-    const packer = new BodyPacker();
+  // A long wait: these tests check what the thread hands back, not whether it is late
+  // under the suite's load (the last test covers that).
+  const newPacker = (waitMs = 10_000) => {
+    const packer = new BodyPacker(waitMs);
     packers.push(packer);
     return packer;
   };
@@ -88,5 +90,15 @@ describe("BodyPacker", () => {
     await expect(waitingToo).resolves.toEqual({ bodies: [null, null], headers: [null, null] });
     // The packer is still usable: the next batch gets a thread of its own.
     expectPacked(await packer.pack(small, smallHeaders), small, smallHeaders);
+  });
+
+  it("gives up on a batch the thread does not answer within the wait (nulls), and counts it", async () => {
+    const packer = newPacker(0);
+    packer.start();
+    // Far more work than a 0 ms wait allows (~100 ms of deflate).
+    const batch = Array.from({ length: 64 }, () => Buffer.from(crypto.randomBytes(32 * 1024).toString("hex")));
+    const packed = await packer.pack(batch, batch.map(() => "[]"));
+    expect(packed).toEqual({ bodies: batch.map(() => null), headers: batch.map(() => null) });
+    expect(packer.late).toBe(64);
   });
 });

@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "Delivery" ADD COLUMN     "bodyEncoding" INTEGER NOT NULL DEFAULT 0;
