@@ -23,7 +23,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 
 import { buildSamples } from "~/catalog/samples";
-import { decodeBody } from "~/deliveries/body-codec.server";
+import { decodeBody, decodeHeaders } from "~/deliveries/body-codec.server";
 
 function arg(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -86,7 +86,7 @@ async function sqliteRelations(): Promise<{ relations: Relation[]; fileBytes: nu
       .prepare(`SELECT "rawBody" AS body, "bodyEncoding" AS encoding, "headers" AS headers FROM "Delivery" ORDER BY random() LIMIT ${SAMPLE}`)
       .all() as (Sample & { encoding: number })[];
     const storedBytes = stored.reduce((sum, row) => sum + row.body.length, 0);
-    const samples = stored.map((row) => ({ body: decodeBody(row.body, row.encoding), headers: row.headers }));
+    const samples = stored.map((row) => ({ body: decodeBody(row.body, row.encoding), headers: decodeHeaders(row.headers) }));
     const receivedBytes = samples.reduce((sum, row) => sum + row.body.length, 0);
     const compressed = stored.filter((row) => row.encoding !== 0).length;
     console.log(
