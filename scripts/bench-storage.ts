@@ -7,9 +7,9 @@
 //   2. SQLite: checkpoints the WAL, then sums the pages of every table and index
 //      (`dbstat`); Postgres: VACUUM ANALYZE, then pg_table_size / pg_relation_size,
 //   3. prints bytes per event by table (data) and by index, and the file total,
-//   4. takes 5,000 stored bodies and headers and compresses each one alone with
-//      deflate (level 6), deflate with a preset dictionary built from the catalog's
-//      samples of another seed, and brotli (quality 5), with the time each takes.
+//   4. takes 5,000 stored bodies and headers (decoded) and compresses each one alone
+//      with deflate (level 6), deflate with body dictionary 1 (the frozen one the worker
+//      compacts with, ADR 0017), and brotli (quality 5), with the time each takes.
 //
 //   npm run bench:storage
 //   npm run bench:storage -- --events 1000000 --provider sqlite
@@ -22,8 +22,7 @@ import zlib from "node:zlib";
 import Database from "better-sqlite3";
 import pg from "pg";
 
-import { buildSamples } from "~/catalog/samples";
-import { decodeBody, decodeHeaders } from "~/deliveries/body-codec.server";
+import { decodeBody, decodeHeaders, DEFLATE_1_OPTIONS } from "~/deliveries/body-codec.server";
 
 function arg(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -175,23 +174,9 @@ function report(provider: string, relations: Relation[], fileBytes: number) {
   console.log(`  ${"all tables and indexes".padEnd(28)} ${mb(counted)} ${perEvent(counted)}`);
 }
 
-/** A preset dictionary: the catalog's samples of another seed, most common material last. */
-function catalogDictionary(): Buffer {
-  const bodies = buildSamples("all", { seed: 987_654, count: 40, now: Date.UTC(2026, 0, 1) }).map((envelope) => JSON.stringify(envelope));
-  // deflate looks back 32 KiB: keep the last 32 KiB of distinct bodies, one per type first.
-  const seen = new Set<string>();
-  const picked: string[] = [];
-  for (const body of bodies) {
-    const type = (JSON.parse(body) as { type: string }).type;
-    if (seen.has(type)) continue;
-    seen.add(type);
-    picked.push(body);
-  }
-  return Buffer.from(picked.join("")).subarray(-32 * 1024);
-}
-
 function compression(samples: Sample[]) {
-  const dictionary = catalogDictionary();
+  // The frozen dictionary stored bodies are compacted with (ADR 0017).
+  const dictionary = DEFLATE_1_OPTIONS.dictionary;
   const methods: { name: string; compress: (input: Buffer) => Buffer; decompress: (input: Buffer) => Buffer }[] = [
     { name: "deflate", compress: (b) => zlib.deflateRawSync(b, { level: 6 }), decompress: (b) => zlib.inflateRawSync(b) },
     {
@@ -213,7 +198,7 @@ function compression(samples: Sample[]) {
   const bodyBytes = samples.reduce((sum, sample) => sum + sample.body.length, 0);
   const headerBytes = samples.reduce((sum, sample) => sum + Buffer.byteLength(sample.headers), 0);
   console.log(
-    `\ncompression, each of ${samples.length.toLocaleString("en")} stored deliveries alone (dictionary: ${dictionary.length} bytes of catalog samples, another seed)`,
+    `\ncompression, each of ${samples.length.toLocaleString("en")} stored deliveries alone (dictionary: body dictionary 1, ${dictionary.length} bytes of catalog samples of another seed)`,
   );
   console.log(`  average body ${(bodyBytes / samples.length).toFixed(0)} B, headers ${(headerBytes / samples.length).toFixed(0)} B`);
   console.log(`  ${"method".padEnd(22)} ${"body B".padStart(7)} ${"ratio".padStart(6)} ${"hdr B".padStart(6)} ${"µs/comp".padStart(8)} ${"µs/dec".padStart(7)}`);
