@@ -27,7 +27,7 @@ try {
 const options = { level: workerData.level, dictionary: Buffer.from(workerData.dictionary) };
 const headerOptions = { level: workerData.level, dictionary: Buffer.from(workerData.headersDictionary) };
 parentPort.on("message", ({ id, bytes, lengths, headers, staleAt }) => {
-  // Nobody waits for this any more (collect() gave up on it): spend no CPU on it.
+  // collect() has stopped waiting for this (its wait is over): spend no CPU on it.
   if (Date.now() > staleAt) return parentPort.postMessage({ id, late: true });
   const input = Buffer.from(bytes);
   const packed = [];
@@ -45,12 +45,7 @@ parentPort.on("message", ({ id, bytes, lengths, headers, staleAt }) => {
 `;
 
 /** How long collect() waits by default for what it was given. */
-export const PACK_WAIT_MS = 10_000;
-/**
- * Work the thread has not started this long after it was handed over is skipped: by then
- * whoever handed it over has stopped waiting, unless they wait longer than this.
- */
-const STALE_AFTER_MS = 1_000;
+export const PACK_WAIT_MS = 30_000;
 
 /** One delivery's body and headers compressed; a body is null when it is empty. */
 export interface PackedRow {
@@ -164,7 +159,7 @@ export class BodyPacker {
     const id = this.#next++;
     this.#waiting.set(id, batch);
     thread.postMessage(
-      { id, bytes: joined.buffer, lengths, headers: batch.map((queued) => queued.headers), staleAt: Date.now() + STALE_AFTER_MS },
+      { id, bytes: joined.buffer, lengths, headers: batch.map((queued) => queued.headers), staleAt: Date.now() + this.waitMs },
       [joined.buffer],
     );
   }

@@ -99,7 +99,7 @@ const REST_MS = 20;
 
 /** The worker task: compacts while deliveries old enough wait, then looks again every 5 s. */
 export function compactBodiesTask(olderThanMs: number): WorkerTask {
-  const packer = new BodyPacker(30_000);
+  const packer = new BodyPacker();
   return {
     name: "compact-bodies",
     intervalMs: 5_000,
