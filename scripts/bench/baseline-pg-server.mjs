@@ -39,3 +39,4 @@ http
     });
   })
   .listen(port, "127.0.0.1", () => console.log(`baseline listening on ${port}`));
+process.on("SIGTERM", () => process.exit(0)); // lets --cpu-prof write its profile (scripts/bench/sat-profile.ts)

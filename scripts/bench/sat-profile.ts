@@ -39,10 +39,11 @@ function threadsOf(pid: number): Map<string, number> {
 const cpuOf = (pid: number) => { try { const s = fs.readFileSync(`/proc/${pid}/stat`, "utf8"); const f = s.slice(s.lastIndexOf(")") + 2).split(" "); return (Number(f[11]) + Number(f[12])) * TICK; } catch { return 0; } };
 // The backends connected to this run's database only (other work may share the server).
 const pgPids = new Set<number>();
+const pgApp = new Map<number, string>();
 async function notePgPids() {
   const c = new pg.Client({ connectionString: ADMIN });
   await c.connect();
-  for (const row of (await c.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [DB])).rows) pgPids.add(row.pid);
+  for (const row of (await c.query(`SELECT pid, application_name || ':' || backend_type AS application_name FROM pg_stat_activity WHERE datname = $1`, [DB])).rows) { pgPids.add(row.pid); pgApp.set(row.pid, row.application_name || "other"); }
   await c.end();
 }
 const pgCpu = (pids: Map<number, number>) => { for (const pid of pgPids) pids.set(pid, cpuOf(pid) || pids.get(pid) || 0); return [...pids.values()].reduce((a, b) => a + b, 0); };
@@ -59,7 +60,7 @@ const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", PORT: S
 const nodeArgs = [...(PROF ? ["--cpu-prof", "--cpu-prof-dir", PROF] : []), ...(args.has("compiled") ? [...(process.env.SEMI ? [`--max-semi-space-size=${process.env.SEMI}`] : []), ...(process.env.NODEFLAGS ? process.env.NODEFLAGS.split(" ") : []), "build/hookline/server.js"] : ["--import", "tsx", "server.ts"])];
 const BASELINE = args.has("baseline");
 const server = BASELINE
-  ? spawn(process.execPath, ["scripts/bench/baseline-pg-server.mjs"], { env: { ...process.env, PORT: String(PORT), BASELINE_DATABASE_URL: URL_, CLERK_WEBHOOK_SIGNING_SECRET: SECRET }, stdio: ["ignore", "ignore", "inherit"] })
+  ? spawn(process.execPath, [...(PROF ? ["--cpu-prof", "--cpu-prof-dir", PROF] : []), "scripts/bench/baseline-pg-server.mjs"], { env: { ...process.env, PORT: String(PORT), BASELINE_DATABASE_URL: URL_, CLERK_WEBHOOK_SIGNING_SECRET: SECRET }, stdio: ["ignore", "ignore", "inherit"] })
   : spawn(process.execPath, nodeArgs, { env, stdio: ["ignore", "ignore", "inherit"] });
 for (let i = 0; ; i++) { try { if ((await fetch(`http://127.0.0.1:${PORT}/${BASELINE ? "" : "healthz"}`)).status < 500) break; } catch {} if (i > 300) throw new Error("no start"); await new Promise((r) => setTimeout(r, 200)); }
 // warm-up
@@ -82,9 +83,11 @@ for (const pid of pgPids) if (!before.has(pid)) before.set(pid, 0);
 const th1 = threadsOf(server.pid!);
 const s1 = cpuOf(server.pid!), p1 = pgCpu(after), wall = Date.now() - t0;
 const r = JSON.parse(out.trim().split("\n").pop()!);
+const pgByApp: Record<string, number> = {};
+for (const [pid, ms] of after) pgByApp[pgApp.get(pid) ?? "?"] = (pgByApp[pgApp.get(pid) ?? "?"] ?? 0) + ms - (before.get(pid) ?? 0);
 const n = r.requests as number;
 const perThread: Record<string, number> = {};
 for (const [k, v] of th1) { const name = k; perThread[name] = +((perThread[name] ?? 0) + (v - (th0.get(k) ?? 0)) / n).toFixed(3); }
 server.kill("SIGTERM");
 await new Promise((r2) => server.once("exit", r2));
-console.log(JSON.stringify({ rps: r.throughput, n, p99: r.p99, errors: r.errors + r.non2xx, wallMs: wall, serverMsPerDelivery: +((s1 - s0) / n).toFixed(3), pgMsPerDelivery: +((p1 - [...before.values()].reduce((a, b) => a + b, 0)) / n).toFixed(3), loadMsPerDelivery: +(loadCpu / n).toFixed(3), perThread, load: fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ") }));
+console.log(JSON.stringify({ rps: r.throughput, n, p99: r.p99, errors: r.errors + r.non2xx, wallMs: wall, serverMsPerDelivery: +((s1 - s0) / n).toFixed(3), pgMsPerDelivery: +((p1 - [...before.values()].reduce((a, b) => a + b, 0)) / n).toFixed(3), loadMsPerDelivery: +(loadCpu / n).toFixed(3), pgMsPerDeliveryByApp: Object.fromEntries(Object.entries(pgByApp).map(([k, v]) => [k, +(v / n).toFixed(3)])), perThread, load: fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ") }));
