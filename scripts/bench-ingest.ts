@@ -2,7 +2,7 @@
 // side on this machine, driven by the same signed deliveries from a separate
 // load-generator process (autocannon). See docs/benchmarks.md.
 //
-//   npm run bench:ingest [-- --rounds 3 --duration 10 --connections 32 --no-build]
+//   npm run bench:ingest [-- --rounds 3 --duration 10 --connections 32 --no-build --tsx]
 //   (--port N: servers on N, N+1, …; --dir D: databases under D instead of .cache/bench-ingest)
 //   npm run bench:ingest -- --postgres [--postgres-url postgresql://postgres@127.0.0.1:5432/postgres]
 //
@@ -192,12 +192,29 @@ function hooklineEnv(port: number, extra: Record<string, string> = {}): NodeJS.P
   };
 }
 
-// NOTE: `node --import tsx` runs the server in this process's child itself (the tsx
-// CLI would fork once more), so stopping it stops the server.
+/**
+ * Hookline's server in the checkout `cwd`, as `npm start` runs it: the compiled build
+ * (build/hookline/server.js, made by the build step above; --compare trees bring their
+ * own) with npm start's flags. `--tsx`, or a tree without a build, runs server.ts through
+ * tsx instead, as runs before stop 23 did. NOTE: `node --import tsx` runs the server in
+ * this process's child itself (the tsx CLI would fork once more), so stopping it stops
+ * the server.
+ */
+function startHookline(cwd: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const compiled = !args.has("tsx") && fs.existsSync(path.join(cwd, "build/hookline/server.js"));
+  return compiled
+    ? spawn(process.execPath, ["--max-semi-space-size=2", "build/hookline/server.js"], {
+        cwd,
+        stdio: ["ignore", "ignore", "inherit"],
+        env: { MALLOC_ARENA_MAX: "2", ...env },
+      })
+    : spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd, stdio: ["ignore", "ignore", "inherit"], env });
+}
+
 const hookline: Contender = {
   name: "Hookline, one process (worker loop on its own thread)",
   start(port) {
-    return spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: hooklineEnv(port) });
+    return startHookline(ROOT, hooklineEnv(port));
   },
   healthUrl: (port) => `http://127.0.0.1:${port}/healthz`,
   async prepare() {
@@ -229,11 +246,7 @@ const hooklineSplit: Contender = {
   ...hookline,
   name: "Hookline, server + separate worker process",
   start(port) {
-    const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-      cwd: ROOT,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: hooklineEnv(port, { HOOKLINE_WORKER: "0" }),
-    });
+    const server = startHookline(ROOT, hooklineEnv(port, { HOOKLINE_WORKER: "0" }));
     const worker = spawn(process.execPath, ["--import", "tsx", "app/cli/main.ts", "worker"], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "inherit"],
@@ -260,11 +273,7 @@ const hooklineCompacting: Contender = {
   ...hookline,
   name: "Hookline, compacting at once (HOOKLINE_COMPRESS_AFTER_MS=0)",
   start(port) {
-    return spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-      cwd: ROOT,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: hooklineEnv(port, { HOOKLINE_COMPRESS_AFTER_MS: "0" }),
-    });
+    return startHookline(ROOT, hooklineEnv(port, { HOOKLINE_COMPRESS_AFTER_MS: "0" }));
   },
 };
 
@@ -273,7 +282,7 @@ const compared: Contender = {
   ...hookline,
   name: `Hookline at ${COMPARE}`,
   start(port) {
-    return spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: COMPARE!, stdio: ["ignore", "ignore", "inherit"], env: hooklineEnv(port) });
+    return startHookline(COMPARE!, hooklineEnv(port));
   },
 };
 

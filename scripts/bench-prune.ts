@@ -2,7 +2,7 @@
 // keep arriving at a production server, and what the database does with the space.
 // See docs/benchmarks.md ("Prune").
 //
-//   npm run bench:prune [-- --events 1000000 --rate 200 --before 20 --after 20 --postgres --reuse --seed-only]
+//   npm run bench:prune [-- --events 1000000 --rate 200 --before 20 --after 20 --postgres --reuse --seed-only --tsx]
 //
 // 1. Seeds a database with --base events (default 40,000; their deliveries and search
 //    rows) received 40 to 70 days ago (`seedDatabase`, what `hookline seed` runs), then
@@ -21,7 +21,7 @@
 // 4. Prints the prune's rate, ingest p50/p99/max before, during and after it, and the
 //    space: SQLite page and freelist counts and file sizes; Postgres table sizes, dead
 //    tuples and autovacuum runs (pg_stat_user_tables).
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -49,6 +49,8 @@ const BEFORE_S = Number(args.get("before") ?? 20);
 const AFTER_S = Number(args.get("after") ?? 20);
 const POSTGRES = args.has("postgres");
 const REUSE = args.has("reuse");
+/** The server and `hookline prune` compiled, as deployed (npm start); --tsx: through tsx. */
+const COMPILED = !args.has("tsx");
 /** Only make the template (seed), for a later --reuse. */
 const SEED_ONLY = args.has("seed-only");
 const BASE_EVENTS = Math.min(EVENTS, Number(args.get("base") ?? 40_000));
@@ -315,12 +317,15 @@ const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 // ---------------------------------------------------------------- server and load
 
+/**
+ * The server as `npm start` runs it: the compiled build (made first, when stale) with
+ * npm start's flags; `--tsx` runs server.ts through tsx, as runs before stop 23 did.
+ */
 function startServer(url: string): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...ENV, DATABASE_URL: url, PORT: String(PORT), HOST: "127.0.0.1" },
-  });
+  const env = { ...ENV, DATABASE_URL: url, PORT: String(PORT), HOST: "127.0.0.1" };
+  const child = COMPILED
+    ? spawn(process.execPath, ["--max-semi-space-size=2", "build/hookline/server.js"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env: { MALLOC_ARENA_MAX: "2", ...env } })
+    : spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env });
   let tail = "";
   child.stderr!.on("data", (chunk) => {
     tail = (tail + chunk).slice(-4000);
@@ -425,7 +430,8 @@ function summary(samples: { ms: number; status: number }[]) {
 function runPrune(url: string): Promise<{ seconds: number; output: string }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "app/cli/main.ts"), "prune", "--days", "30"], {
+    const cli = COMPILED ? [path.join(ROOT, "build/hookline/cli.js")] : ["--import", "tsx", path.join(ROOT, "app/cli/main.ts")];
+    const child = spawn(process.execPath, [...cli, "prune", "--days", "30"], {
       cwd: ROOT,
       env: { ...ENV, DATABASE_URL: url },
       stdio: ["ignore", "pipe", "inherit"],
@@ -439,6 +445,10 @@ function runPrune(url: string): Promise<{ seconds: number; output: string }> {
 async function main() {
   const url = await prepareDatabase();
   if (SEED_ONLY) return;
+  if (COMPILED) {
+    const build = spawnSync(process.execPath, ["scripts/build.mjs", "--if-stale", "--quiet"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+    if (build.status !== 0) throw new Error("build failed");
+  }
   const expired = await (async () => {
     const handle = createDatabase(url);
     const count = await handle.db.event.count();
