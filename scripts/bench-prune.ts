@@ -373,7 +373,7 @@ function ingestAtRate() {
   let running = true;
   let sent = 0;
   let phase = "before";
-  const samples: { phase: string; ms: number; status: number }[] = [];
+  const samples: { phase: string; ms: number; status: number; at: number }[] = [];
   let reported = 0;
   const inFlight = new Set<Promise<void>>();
   const started = Date.now();
@@ -389,9 +389,9 @@ function ingestAtRate() {
         // Over a keep-alive pool of 64 sockets (one fetch per request opened thousands
         // of connections once answers slowed down, and then none completed).
         const request = post(body, headers)
-          .then((status) => void samples.push({ phase: at, ms: performance.now() - t0, status }))
+          .then((status) => void samples.push({ phase: at, ms: performance.now() - t0, status, at: Date.now() }))
           .catch((error: NodeJS.ErrnoException) => {
-            samples.push({ phase: at, ms: performance.now() - t0, status: 0 });
+            samples.push({ phase: at, ms: performance.now() - t0, status: 0, at: Date.now() });
             console.error(`[bench:prune] no answer: ${error.code ?? error.message}`);
           })
           .finally(() => inFlight.delete(request));
@@ -472,6 +472,7 @@ async function main() {
     log(`ingest, last 15 s: ${s.requests} requests, p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms, ${s.not2xx} not 2xx ${JSON.stringify(s.statuses)} (load average ${os.loadavg()[0]!.toFixed(2)})`);
   }, 15_000);
   const prune = await runPrune(url).finally(() => clearInterval(reporter));
+  const pruneEnded = Date.now();
   log(`${prune.output} (${prune.seconds.toFixed(1)} s)`);
   spaces.push(await space(url, "after prune"));
   load.setPhase("after");
@@ -495,6 +496,9 @@ async function main() {
   for (const phase of ["before", "during", "after"] as const) {
     const s = result.ingest[phase]!;
     log(`ingest ${phase.padEnd(6)} the prune: ${s.requests} requests, p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms, ${s.not2xx} not 2xx ${JSON.stringify(s.statuses)}`);
+    // When the slowest answers came: seconds after the prune ended (negative: before).
+    const slowest = samples.filter((x) => x.phase === phase).sort((a, b) => b.ms - a.ms).slice(0, 8);
+    log(`  slowest: ${slowest.map((x) => `${Math.round(x.ms)} ms at ${((x.at - pruneEnded) / 1000).toFixed(1)} s`).join(", ")}`);
   }
   log(`prune: ${pruned.toLocaleString("en")} events in ${result.pruneSeconds} s → ${result.eventsPerSecond}/s`);
   for (const s of spaces) log(`space ${JSON.stringify(s)}`);

@@ -92,4 +92,23 @@ describe.each(PROVIDERS)("retention (%s)", (provider) => {
     expect(await countEvents(database, { q: "Gonename" })).toBe(0);
     expect(await countEvents(database, { q: "Newname" })).toBe(5);
   });
+
+  it.runIf(provider === "sqlite")("finishes the index's merge work before FTS5's own merging comes back", async () => {
+    // Many small segments, as events indexed one per transaction with merging off leave:
+    // more merge work than the steps between the prune's batches do.
+    await setSearchMerges(database, { automerge: 0, deletemerge: 50 });
+    const now = Date.now();
+    for (let i = 0; i < 60; i++) {
+      const old = i % 3 === 0;
+      const at = old ? now - 45 * DAY + i : now - 2 * DAY + i;
+      await ingestSigned(deps, SECRET, envelope("user.updated", { id: `user_seg${i}`, first_name: old ? "Segold" : "Segnew" }, at), { receivedAt: new Date(at) });
+      await indexPendingEvents(database, 500);
+    }
+    expect((await pruneOlderThan(database, 30, new Date(now))).events).toBe(20);
+    expect(await searchMerges(database)).toEqual(SEARCH_MERGES);
+    // Nothing left for the first ingest commit after the prune to merge in one go.
+    expect(await searchMergeStep(database)).toBe(false);
+    expect(await countEvents(database, { q: "Segold" })).toBe(0);
+    expect(await countEvents(database, { q: "Segnew" })).toBe(40);
+  });
 });

@@ -5,7 +5,7 @@
 // marks the dead rows reusable. See docs/benchmarks.md ("Prune").
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { firstIdAt } from "~/db/ids";
-import { removeFromSearch, searchMergeStep, withPruneSearchMerges } from "~/events/search.server";
+import { removeFromSearch, SEARCH_MERGES, searchMergeStep, setSearchMerges, withPruneSearchMerges } from "~/events/search.server";
 
 export interface PruneResult {
   cutoff: Date;
@@ -34,6 +34,8 @@ const MAX_BATCH = 500;
  * with the deletes (at 1M events, ~2,000 merge steps of 8 pages for ~2,000 batches).
  */
 const AFTER_BATCH_STEPS = 4;
+/** At most this many merge steps once the events are gone (~10 ms each at 1M). */
+const MAX_FINISHING_STEPS = 20_000;
 
 export interface PruneProgress {
   table: string;
@@ -60,7 +62,7 @@ async function inBatches(
     const started = performance.now();
     total += await remove(ids);
     const elapsed = performance.now() - started;
-    if (process.env.HOOKLINE_PRUNE_TRACE) console.error(JSON.stringify({ table, rows: ids.length, ms: Math.round(elapsed * 10) / 10, at: Date.now() }));
+    trace(table, ids.length, elapsed);
     after = ids[ids.length - 1]!;
     size = Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.round(size * Math.min(2, TARGET_MS[handle.provider] / Math.max(elapsed, 1)))));
     onProgress?.({ table, deleted: total });
@@ -72,10 +74,36 @@ async function inBatches(
     await pause(handle, elapsed);
     for (let step = 0; afterBatch && step < AFTER_BATCH_STEPS; step++) {
       const stepStarted = performance.now();
-      if (!(await afterBatch())) break;
+      const worked = await afterBatch();
+      trace("search merge", 0, performance.now() - stepStarted);
+      if (!worked) break;
       await pause(handle, performance.now() - stepStarted);
     }
   }
+}
+
+/**
+ * SQLite: the merge work the deletes left, done in the same small steps before FTS5's
+ * own merging comes back. Left to it, the first ingest commits after a prune merged
+ * what was left in one go (ingest p99 0.5–1 s after a 1M prune, docs/benchmarks.md).
+ * Bounded, so a prune always ends.
+ */
+async function finishSearchMerges(handle: DatabaseHandle) {
+  // The merges FTS5's defaults would start (a segment with more than `deletemerge` % of
+  // its rows deleted is rewritten), with its automatic merging still off.
+  await setSearchMerges(handle, { automerge: 0, deletemerge: SEARCH_MERGES.deletemerge });
+  for (let step = 0; step < MAX_FINISHING_STEPS; step++) {
+    const started = performance.now();
+    const worked = await searchMergeStep(handle);
+    trace("search merge, finishing", 0, performance.now() - started);
+    if (!worked) return;
+    await pause(handle, performance.now() - started);
+  }
+}
+
+/** HOOKLINE_PRUNE_TRACE=1: each batch and merge step on stderr, for `bench:prune`. */
+function trace(table: string, rows: number, ms: number) {
+  if (process.env.HOOKLINE_PRUNE_TRACE) console.error(JSON.stringify({ table, rows, ms: Math.round(ms * 10) / 10, at: Date.now() }));
 }
 
 /**
@@ -122,8 +150,8 @@ export async function pruneOlderThan(
   );
   // SQLite: the prune takes over FTS5's merging while events leave the index, in
   // small steps between batches (see withPruneSearchMerges).
-  const events = await withPruneSearchMerges(handle, () =>
-    inBatches(
+  const events = await withPruneSearchMerges(handle, async () => {
+    const deleted = await inBatches(
       handle,
       "events",
       async (after, take) =>
@@ -138,8 +166,10 @@ export async function pruneOlderThan(
       },
       onProgress,
       () => searchMergeStep(handle),
-    ),
-  );
+    );
+    await finishSearchMerges(handle);
+    return deleted;
+  });
   // Issues keep their row (and so their history of changes); their notification log and
   // per-minute occurrences age out with the rest.
   await inBatches(
