@@ -202,6 +202,8 @@ function hooklineEnv(port: number, extra: Record<string, string> = {}): NodeJS.P
  */
 function startHookline(cwd: string, env: NodeJS.ProcessEnv): ChildProcess {
   const compiled = !args.has("tsx") && fs.existsSync(path.join(cwd, "build/hookline/server.js"));
+  // A --compare tree without a build runs through tsx: say so, the two are not alike.
+  if (!compiled && !args.has("tsx")) log(`no build/hookline/server.js in ${cwd}: its server runs through tsx`);
   return compiled
     ? spawn(process.execPath, ["--max-semi-space-size=2", "build/hookline/server.js"], {
         cwd,
