@@ -76,16 +76,21 @@ function parseBody(body: string | null): unknown {
   }
 }
 
+/**
+ * Postgres: the next events to index, locked for this worker. SKIP LOCKED: several
+ * workers on one Postgres index disjoint batches. NOTE: ORDER BY "id" is what makes the
+ * plan the partial index Event_searchIndexed_pending_idx ("id" WHERE NOT "searchIndexed").
+ * Without it the planner, with statistics that lag a fast-growing table, chose a
+ * sequential scan of every event: 22 ms at 41,000 events, on every turn of a loop that
+ * runs again at once while there is work (docs/benchmarks.md, issue 16).
+ */
+export function pendingSearchPostgres(limit: number): Prisma.Sql {
+  return Prisma.sql`SELECT e."id", e."type" FROM "Event" e WHERE e."searchIndexed" = false ORDER BY e."id" LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+}
+
 async function indexPendingPostgres(handle: DatabaseHandle, limit: number): Promise<number> {
   return handle.db.$transaction(async (tx) => {
-    // SKIP LOCKED: several workers on one Postgres index disjoint batches.
-    // NOTE: ORDER BY "id" is what makes the plan the partial index
-    // Event_searchIndexed_pending_idx ("id" WHERE NOT "searchIndexed"). Without it the
-    // planner, with statistics that lag a fast-growing table, chose a sequential scan of
-    // every event: 22 ms at 41,000 events, on every turn of a loop that runs again at
-    // once while there is work (docs/benchmarks.md, issue 16).
-    const pending = await tx.$queryRaw<{ id: string; type: string }[]>`
-      SELECT e."id", e."type" FROM "Event" e WHERE e."searchIndexed" = false ORDER BY e."id" LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+    const pending = await tx.$queryRaw<{ id: string; type: string }[]>(pendingSearchPostgres(limit));
     if (pending.length === 0) return 0;
     const ids = pending.map((row) => row.id);
     // Only the types with masked values need their document built here; the others
