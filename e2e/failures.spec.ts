@@ -109,10 +109,12 @@ test("the overview's failure chart uses the chips' colours", async ({ page }, te
   expect(() => hookline(["send", "user.updated", "--url", `${E2E.baseURL}/webhooks/clerk`, "--secret", secret()])).toThrow();
   expect(() => hookline(["send", "user.updated", "--url", `${E2E.baseURL}/webhooks/nobody-${Date.now().toString(36)}`, "--secret", secret()])).toThrow();
   await logIn(page);
-  // The overview caches its numbers for 10 s; the failures above may be newer than that.
+  // The overview caches its numbers for 10 s; the failures above may be newer than that
+  // (and other tests' invalid signatures may already be there: wait for both outcomes).
   await expect(async () => {
     await page.goto("/");
     await expect(page.getByTestId("failure-outcomes").locator('[data-outcome="invalid_signature"]')).toBeVisible({ timeout: 1000 });
+    await expect(page.getByTestId("failure-outcomes").locator('[data-outcome="unknown_source"]')).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 30_000 });
   const chart = page.getByRole("img", { name: "Verification failures per hour by outcome" });
   // invalid_signature is red in the chip's dot and in the bars, unknown_source grey in both.

@@ -36,6 +36,12 @@ test("a wrong-secret burst opens an issue seen in the header; fixing the secret 
   }).toPass({ timeout: 30_000 });
   await page.getByRole("link", { name: /^Issues/ }).click();
   const row = page.getByRole("row").filter({ hasText: `${slug}: invalid_signature ×4` });
+  // Other tests' issues may already make the header count visible: wait for this one.
+  await expect(page).toHaveURL(/\/issues$/);
+  await expect(async () => {
+    await page.goto("/issues");
+    await expect(row).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 30_000 });
   await expect(row).toContainText("Was the signing secret rotated in Clerk?");
   await expect(row).toContainText("open");
   await page.screenshot({ path: `${shots}/issues.png`, fullPage: true });
