@@ -1,6 +1,8 @@
-// Full-text search over event payloads. The index is built off the ingest path: the
-// worker loop calls indexPendingEvents() every second, so a new event is searchable
-// about a second after it arrives. Raw SQL, one branch per provider (ADR 0002).
+// Full-text search over event payloads. Ingest writes each event's entry in its batch
+// (ADR 0003); the worker loop calls indexPendingEvents() every second for the events
+// ingest leaves to it (the types with masked values), and on Postgres merges the GIN
+// index's pending list (mergePendingSearchEntries). Raw SQL, one branch per provider
+// (ADR 0002).
 import { Prisma } from "~/generated/sqlite/client";
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { typeHasSecrets, withoutMaskedValues } from "./redaction";
@@ -195,6 +197,29 @@ export async function searchMerges(handle: DatabaseHandle): Promise<{ automerge:
   const rows = await handle.db.$queryRaw<{ k: string; v: number | bigint }[]>`SELECT "k", "v" FROM "EventSearch_config" WHERE "k" IN ('automerge', 'deletemerge')`;
   const stored = Object.fromEntries(rows.map((row) => [row.k, Number(row.v)]));
   return { automerge: stored.automerge ?? SEARCH_MERGES.automerge, deletemerge: stored.deletemerge ?? SEARCH_MERGES.deletemerge };
+}
+
+/** Postgres: the advisory lock that lets one instance's worker merge the pending list at a time. */
+export const PENDING_MERGE_LOCK = 0x686c5f67; // "hl_g"
+
+/**
+ * Postgres: merges the GIN index's pending list (the search entries ingest appended since
+ * the last merge) into the index; returns the pending-list pages it emptied, or null when
+ * another instance's worker is merging (or on SQLite).
+ * - Ingest's batch statement only appends each event's entry to the pending list. Left
+ *   to Postgres, the insert that finds the list over its limit merges all of it, inside
+ *   that batch: at 500 deliveries/s that held a batch's answers 90-460 ms about every
+ *   10 s (docs/benchmarks.md, issue 16). The worker does it instead, every second, on
+ *   its own connection, while ingest keeps appending.
+ * - The migration raised the limit to 16 MB, so a late worker leaves seconds of slack.
+ * - Searches read the pending list as well, so an entry is found before and after.
+ */
+export async function mergePendingSearchEntries(handle: DatabaseHandle): Promise<number | null> {
+  if (handle.provider !== "postgres") return null;
+  const [row] = await handle.db.$queryRaw<{ pages: bigint | null }[]>`
+    SELECT CASE WHEN pg_try_advisory_xact_lock(${PENDING_MERGE_LOCK})
+      THEN gin_clean_pending_list('"EventSearch_document_idx"'::regclass) END AS "pages"`;
+  return row?.pages === null || row?.pages === undefined ? null : Number(row.pages);
 }
 
 /** Removes pruned events from the index. */

@@ -5,12 +5,13 @@ import { env } from "~/config/env.server";
 import { compactBodiesTask } from "~/deliveries/compact-bodies.server";
 import { dispatchWorkerTasks } from "~/dispatch/dispatch-worker.server";
 import { retentionTask } from "~/retention/prune.server";
-import { checkpointTask, searchIndexTask, type WorkerTask } from "./worker.server";
+import { checkpointTask, searchIndexTask, searchPendingMergeTask, type WorkerTask } from "./worker.server";
 
 export function workerTasks(): WorkerTask[] {
   return [
     checkpointTask(),
     searchIndexTask(),
+    searchPendingMergeTask(),
     retentionTask(() => env().HOOKLINE_RETENTION_DAYS),
     ...dispatchWorkerTasks(),
     ...alertWorkerTasks(),

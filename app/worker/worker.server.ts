@@ -3,7 +3,7 @@
 // task is a function of the database handle that does one bounded batch of work and
 // says whether more is waiting; jobs live in the database, so they survive restarts.
 import type { DatabaseHandle } from "~/db/prisma.server";
-import { indexPendingEvents } from "~/events/search.server";
+import { indexPendingEvents, mergePendingSearchEntries } from "~/events/search.server";
 import { logger } from "~/observability/logger.server";
 
 export interface WorkerTask {
@@ -26,6 +26,29 @@ export function searchIndexTask(): WorkerTask {
     intervalMs: 1000,
     // Small batches: each holds SQLite's write lock, which ingest waits for.
     run: async (handle) => (await indexPendingEvents(handle, 50)) > 0,
+  };
+}
+
+/**
+ * Postgres: merges the search index's pending list every second, off ingest's answers.
+ * A failure is logged once until a merge succeeds again (a role that does not own the
+ * index may not merge it: Postgres then merges inside ingest's inserts, as before).
+ */
+export function searchPendingMergeTask(): WorkerTask {
+  let failing = false;
+  return {
+    name: "search-pending-merge",
+    intervalMs: 1000,
+    run: async (handle) => {
+      try {
+        await mergePendingSearchEntries(handle);
+        failing = false;
+      } catch (error) {
+        if (!failing) logger.warn("could not merge the search index's pending list; ingest will merge it", { error: String(error) });
+        failing = true;
+      }
+      return false;
+    },
   };
 }
 

@@ -4,7 +4,8 @@
 // the server process, the load generator and the Postgres backends, per delivery, and
 // optionally one CPU profile per server thread (--cpu-prof DIR).
 //
-//   npx tsx scripts/bench/sat-profile.ts [--seconds 10 --connections 32 --cpu-prof DIR]
+//   npx tsx scripts/bench/sat-profile.ts [--seconds 10 --connections 32 --rate N --cpu-prof DIR]
+// (--rate: N deliveries/s instead of as many as the connections carry, for p99 at a set load)
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -72,7 +73,7 @@ const th0 = threadsOf(server.pid!);
 const s0 = cpuOf(server.pid!), t0 = Date.now();
 let loadPid = 0, loadCpu = 0;
 const out = await new Promise<string>((resolve) => {
-  const c = spawn(process.execPath, ["scripts/bench/load.mjs", JSON.stringify({ url: `http://127.0.0.1:${PORT}/${BASELINE ? "" : "webhooks/clerk"}`, file, connections: CONNECTIONS, duration: SECONDS })], { stdio: ["ignore", "pipe", "inherit"] });
+  const c = spawn(process.execPath, ["scripts/bench/load.mjs", JSON.stringify({ url: `http://127.0.0.1:${PORT}/${BASELINE ? "" : "webhooks/clerk"}`, file, connections: CONNECTIONS, duration: SECONDS, ...(args.has("rate") ? { rate: Number(args.get("rate")) } : {}) })], { stdio: ["ignore", "pipe", "inherit"] });
   loadPid = c.pid!; let o = ""; c.stdout.on("data", (d) => (o += d));
   const timer = setInterval(() => { loadCpu = Math.max(loadCpu, cpuOf(loadPid)); void notePgPids(); }, 500);
   c.on("exit", () => { clearInterval(timer); resolve(o); });
