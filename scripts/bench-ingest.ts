@@ -266,6 +266,16 @@ const hooklineTwo: Contender = {
   instances: 2,
 };
 
+/** --two-pool N: two instances again, each with an ingest pool of N connections (HOOKLINE_INGEST_PG_POOL). */
+const TWO_POOL = args.get("two-pool");
+const hooklineTwoPool: Contender = {
+  ...hooklineTwo,
+  name: `Hookline, two instances, ingest pool of ${TWO_POOL} each`,
+  start(port) {
+    return startHookline(ROOT, hooklineEnv(port, { HOOKLINE_INGEST_PG_POOL: TWO_POOL! }));
+  },
+};
+
 /**
  * SQLite, the worker compacting each delivery as soon as it is stored
  * (--compact-at-once, HOOKLINE_COMPRESS_AFTER_MS=0; the default waits a minute, so a
@@ -370,6 +380,7 @@ async function main() {
     reference,
     hookline,
     ...(POSTGRES ? [hooklineTwo] : args.has("no-split") ? [] : [hooklineSplit]),
+    ...(POSTGRES && TWO_POOL ? [hooklineTwoPool] : []),
     ...(!POSTGRES && args.has("compact-at-once") ? [hooklineCompacting] : []),
     ...(COMPARE ? [compared] : []),
   ];

@@ -208,9 +208,9 @@ export const PENDING_MERGE_LOCK = 0x686c5f67; // "hl_g"
  * another instance's worker is merging (or on SQLite).
  * - Ingest's batch statement only appends each event's entry to the pending list. Left
  *   to Postgres, the insert that finds the list over its limit merges all of it, inside
- *   that batch: at 500 deliveries/s that held a batch's answers 90-460 ms about every
- *   10 s (docs/benchmarks.md, issue 16). The worker does it instead, every second, on
- *   its own connection, while ingest keeps appending.
+ *   that batch: at ~1,300 entries/s, a batch of 95-126 ms every 3-4 s
+ *   (scripts/bench/search-pending-list.ts, docs/benchmarks.md). The worker does it
+ *   instead, every second, on its own connection, while ingest keeps appending.
  * - The migration raised the limit to 16 MB, so a late worker leaves seconds of slack.
  * - Searches read the pending list as well, so an entry is found before and after.
  */
