@@ -2,42 +2,23 @@
 // appends each event's search entry to the pending list; the worker merges the list into
 // the index (mergePendingSearchEntries), so no ingest batch does it inside its answers.
 // Two instances ingest here, as two processes would, while both "workers" merge.
-import type { AddressInfo } from "node:net";
-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
+import { startInstances, type TestInstance } from "../../tests/support/server";
 import { envelope, newMsgId, newSecret, signedHeaders } from "../../tests/support/svix";
-import { createDatabase, type DatabaseHandle } from "~/db/prisma.server";
 import { Prisma } from "~/generated/sqlite/client";
-import { createHttpServer, createRequestListener } from "~/server/app.server";
-import { startRuntime } from "~/server/runtime.server";
 import { mergePendingSearchEntries, PENDING_MERGE_LOCK, searchCondition } from "./search.server";
 
 const SECRET = newSecret();
 
 describe("the search index's pending list (postgres, two instances)", () => {
   let database: TestDatabase;
-  const instances: { url: string; handle: DatabaseHandle; close(): Promise<void> }[] = [];
+  let instances: TestInstance[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase("postgres");
-    for (let i = 0; i < 2; i++) {
-      const handle = i === 0 ? database : createDatabase(database.url);
-      const runtime = await startRuntime({ databaseUrl: database.url, database: handle, defaultSecrets: () => [SECRET], maxBodyBytes: 1 << 20 });
-      const server = createHttpServer(createRequestListener({ runtime }));
-      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-      instances.push({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        handle,
-        async close() {
-          server.closeAllConnections();
-          await new Promise((resolve) => server.close(resolve));
-          await runtime.ingest.groupCommit?.close();
-          if (i > 0) await handle.db.$disconnect();
-        },
-      });
-    }
+    instances = await startInstances(database, 2, { secrets: [SECRET] });
   });
   afterAll(async () => {
     for (const instance of instances) await instance.close();
@@ -86,9 +67,9 @@ describe("the search index's pending list (postgres, two instances)", () => {
     let ingesting = true;
     const results: (number | null)[] = [];
     // Both instances' workers, merging in a tight loop instead of once a second.
-    const workers = instances.map(async ({ handle }) => {
+    const workers = instances.map(async ({ runtime }) => {
       while (ingesting) {
-        results.push(await mergePendingSearchEntries(handle));
+        results.push(await mergePendingSearchEntries(runtime.database));
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     });
@@ -101,9 +82,9 @@ describe("the search index's pending list (postgres, two instances)", () => {
     // One merge at a time: while one transaction holds the lock, another instance's merge skips.
     await database.db.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PENDING_MERGE_LOCK})`;
-      expect(await mergePendingSearchEntries(instances[1]!.handle)).toBeNull();
+      expect(await mergePendingSearchEntries(instances[1]!.runtime.database)).toBeNull();
     });
     // The lock released, it merges again (whatever the last deliveries left pending).
-    expect(await mergePendingSearchEntries(instances[1]!.handle)).not.toBeNull();
+    expect(await mergePendingSearchEntries(instances[1]!.runtime.database)).not.toBeNull();
   }, 60_000);
 });

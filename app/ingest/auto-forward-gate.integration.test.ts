@@ -5,54 +5,31 @@
 // switch (exclusive) both take, a batch whose statement started before the switch
 // committed and committed after reopenForwardScan's update was stored as scanned and
 // never forwarded.
-import type { AddressInfo } from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
 import { withAdminClient } from "../../tests/support/postgres";
+import { startInstances, type TestInstance } from "../../tests/support/server";
 import { envelope, newMsgId, newSecret, signedHeaders } from "../../tests/support/svix";
 import { forwardNewEvents } from "~/dispatch/auto-forward.server";
 import { createTarget } from "~/dispatch/create-target.server";
 import { deleteTarget } from "~/dispatch/delete-target.server";
 import { TargetCreateSchema } from "~/dispatch/target-input";
 import { updateTarget } from "~/dispatch/update-target.server";
-import { createDatabase } from "~/db/prisma.server";
 import { newId } from "~/db/ids";
 import { PostgresGroupCommit } from "~/ingest/postgres-group-commit.server";
-import { createHttpServer, createRequestListener } from "~/server/app.server";
-import { startRuntime, type Runtime } from "~/server/runtime.server";
 
 const SECRET = newSecret();
 const ROUNDS = 4;
 
 describe("auto-forward switched on while two Postgres instances ingest", () => {
   let database: TestDatabase;
-  const instances: { url: string; runtime: Runtime; close(): Promise<void> }[] = [];
+  const instances: TestInstance[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase("postgres");
-    for (let i = 0; i < 2; i++) {
-      // Each instance has its own Prisma client and its own ingest pool, as two processes would.
-      const runtime = await startRuntime({
-        databaseUrl: database.url,
-        database: i === 0 ? database : createDatabase(database.url),
-        defaultSecrets: () => [SECRET],
-        maxBodyBytes: 1 << 20,
-      });
-      const server = createHttpServer(createRequestListener({ runtime }));
-      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-      instances.push({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        runtime,
-        async close() {
-          server.closeAllConnections();
-          await new Promise((resolve) => server.close(resolve));
-          await runtime.ingest.groupCommit?.close();
-          if (i > 0) await runtime.database.db.$disconnect();
-        },
-      });
-    }
+    instances.push(...(await startInstances(database, 2, { secrets: [SECRET], maxBodyBytes: 1 << 20 })));
   });
   afterAll(async () => {
     for (const instance of instances) await instance.close();

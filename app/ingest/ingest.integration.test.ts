@@ -1,12 +1,11 @@
 // Ingest over real HTTP against a real server and real SQLite / Postgres databases,
 // with deliveries signed by the real `svix` library.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createTestDatabase, PROVIDERS, type TestDatabase } from "../../tests/support/database";
-import { startTestServer, type TestServer } from "../../tests/support/server";
+import { startInstances, startTestServer, type TestInstance, type TestServer } from "../../tests/support/server";
 import { envelope, newMsgId, newSecret, signedHeaders } from "../../tests/support/svix";
 import { buildSamples } from "~/catalog/samples";
 import { BODY_DEFLATE_1, bodyOf, decodeHeaders } from "~/deliveries/body-codec.server";
@@ -16,12 +15,9 @@ import { parseEventListQuery } from "~/events/event-filter";
 import { listEvents } from "~/events/event-query.server";
 import { typeHasSecrets } from "~/events/redaction";
 import { indexPendingEvents, removeFromSearch } from "~/events/search.server";
-import { createDatabase } from "~/db/prisma.server";
 import { newId } from "~/db/ids";
 import { BodyPacker } from "~/deliveries/body-packer.server";
 import { PostgresGroupCommit } from "~/ingest/postgres-group-commit.server";
-import { createHttpServer, createRequestListener } from "~/server/app.server";
-import { startRuntime, type Runtime } from "~/server/runtime.server";
 import { createSource } from "~/sources/sources.server";
 
 function parseQuery(query: string) {
@@ -307,31 +303,11 @@ describe.each(PROVIDERS)("ingest over HTTP (%s)", (provider) => {
 
 describe("ingest on one Postgres from two server instances", () => {
   let database: TestDatabase;
-  const instances: { url: string; runtime: Runtime; close(): Promise<void> }[] = [];
+  const instances: TestInstance[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase("postgres");
-    for (let i = 0; i < 2; i++) {
-      // Each instance has its own Prisma client and its own ingest pool, as two processes would.
-      const runtime = await startRuntime({
-        databaseUrl: database.url,
-        database: i === 0 ? database : createDatabase(database.url),
-        defaultSecrets: () => [SECRET],
-        maxBodyBytes: MAX_BODY,
-      });
-      const server = createHttpServer(createRequestListener({ runtime }));
-      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-      instances.push({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        runtime,
-        async close() {
-          server.closeAllConnections();
-          await new Promise((resolve) => server.close(resolve));
-          await runtime.ingest.groupCommit?.close();
-          if (i > 0) await runtime.database.db.$disconnect();
-        },
-      });
-    }
+    instances.push(...(await startInstances(database, 2, { secrets: [SECRET], maxBodyBytes: MAX_BODY })));
   });
   afterAll(async () => {
     for (const instance of instances) await instance.close();
