@@ -61,6 +61,20 @@ describe("failed passwords lock a pair and an address, never an account", () => 
     expect(owner.headers["set-cookie"]).toBeDefined();
   });
 
+  it("thirty guesses sent at once get at most ten answers", async () => {
+    // The throttle counted failures after the password check, so a burst all passed the
+    // check while the first guesses were still hashing: 30 answers from a limit of 10.
+    const email = await server.account("operator");
+    const address = "127.0.0.5";
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => postLogin(server.url, { email, password: `guess-${i}` }, { localAddress: address }).then((r) => r.status)),
+    );
+    const answered = statuses.filter((status) => status === 401).length;
+    expect(answered).toBeLessThanOrEqual(10);
+    expect(statuses.filter((status) => status === 429).length).toBe(30 - answered);
+    expect((await postLogin(server.url, { email, password: TEST_PASSWORD }, { localAddress: address })).status).toBe(429);
+  });
+
   it("an address that fails across many emails is held up for all of them", async () => {
     const address = "127.0.0.3";
     for (let i = 0; i < 50; i++) {

@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { z } from "zod";
 
 import { authenticate } from "~/auth/accounts.server";
-import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from "~/auth/login-throttle.server";
+import { beginLoginAttempt, loginSucceeded } from "~/auth/login-throttle.server";
 import { createSession, getSessionAccount, safeRedirect } from "~/auth/session.server";
 import { db } from "~/db/prisma.server";
 
@@ -27,7 +27,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { email, password, redirectTo } = parsed.data;
   const address = typeof context.remoteAddr === "string" ? context.remoteAddr : "unknown";
   const keys = { email, address };
-  const wait = loginRetryAfter(keys);
+  const attempt = await beginLoginAttempt(db(), keys);
+  const wait = attempt.retryAfter;
   if (wait > 0) {
     return json(
       { error: `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).` },
@@ -36,10 +37,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const account = await authenticate(db(), email, password);
   if (!account) {
-    recordLoginFailure(keys);
     return json({ error: "That email and password do not match an account." }, { status: 401 });
   }
-  clearLoginFailures(keys);
+  await loginSucceeded(db(), keys, attempt);
   const cookie = await createSession(account.id, request.headers.get("user-agent"));
   return redirect(safeRedirect(redirectTo, "/"), { headers: { "Set-Cookie": cookie } });
 }
