@@ -74,8 +74,9 @@ async function inBatches(
     await pause(handle, elapsed);
     for (let step = 0; afterBatch && step < AFTER_BATCH_STEPS; step++) {
       const stepStarted = performance.now();
+      const cpuBefore = tracing ? process.cpuUsage() : null;
       const worked = await afterBatch();
-      trace("search merge", 0, performance.now() - stepStarted);
+      trace("search merge", 0, performance.now() - stepStarted, cpuBefore);
       if (!worked) break;
       await pause(handle, performance.now() - stepStarted);
     }
@@ -94,16 +95,26 @@ async function finishSearchMerges(handle: DatabaseHandle) {
   await setSearchMerges(handle, { automerge: 0, deletemerge: SEARCH_MERGES.deletemerge });
   for (let step = 0; step < MAX_FINISHING_STEPS; step++) {
     const started = performance.now();
+    const cpuBefore = tracing ? process.cpuUsage() : null;
     const worked = await searchMergeStep(handle);
-    trace("search merge, finishing", 0, performance.now() - started);
+    trace("search merge, finishing", 0, performance.now() - started, cpuBefore);
     if (!worked) return;
     await pause(handle, performance.now() - started);
   }
 }
 
-/** HOOKLINE_PRUNE_TRACE=1: each batch and merge step on stderr, for `bench:prune`. */
-function trace(table: string, rows: number, ms: number) {
-  if (process.env.HOOKLINE_PRUNE_TRACE) console.error(JSON.stringify({ table, rows, ms: Math.round(ms * 10) / 10, at: Date.now() }));
+const tracing = Boolean(process.env.HOOKLINE_PRUNE_TRACE);
+
+/**
+ * HOOKLINE_PRUNE_TRACE=1: each batch and merge step on stderr, for `bench:prune`; with
+ * `cpuBefore`, also the CPU this process spent meanwhile (a step far slower than its CPU
+ * waited on the disk).
+ */
+function trace(table: string, rows: number, ms: number, cpuBefore?: NodeJS.CpuUsage | null) {
+  if (!tracing) return;
+  const cpu = cpuBefore ? process.cpuUsage(cpuBefore) : null;
+  const cpuMs = cpu ? Math.round((cpu.user + cpu.system) / 100) / 10 : undefined;
+  console.error(JSON.stringify({ table, rows, ms: Math.round(ms * 10) / 10, cpuMs, at: Date.now() }));
 }
 
 /**

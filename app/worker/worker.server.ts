@@ -53,20 +53,60 @@ export function searchPendingMergeTask(): WorkerTask {
 }
 
 /**
+ * WAL frames (4 KiB pages) past which the checkpoint also rewinds the WAL (RESTART):
+ * 16 MiB, about a second of ingest at 200 deliveries/s on a database of 1M events.
+ */
+export const WAL_RESTART_FRAMES = 4_000;
+/** How long a RESTART may wait for ingest's writer or a reader before it gives up for this turn. */
+const WAL_RESTART_BUSY_MS = 10;
+
+/**
  * SQLite: copies the WAL back into the database file every half second, on the
  * worker's connection (PASSIVE: it never blocks a writer). Every connection's own
  * automatic checkpoint is set far higher (sqlite-pragmas.ts), so ingest's writer does
  * not stall a batch for the tens of milliseconds a checkpoint takes.
+ *
+ * A PASSIVE checkpoint never rewinds the WAL, though: SQLite starts writing at the top
+ * of the file again only when a writer begins while every frame is copied, and with
+ * ingest committing every few milliseconds, frames arrive while each checkpoint copies.
+ * So the WAL grew to ingest's own limit (20,000 frames, 80 MiB: every 4 s at 200/s on a
+ * 1M-event database, where each delivery writes ~25 pages), and that commit ran the
+ * checkpoint that rewinds it: ingest stalled 60 ms (130 ms with no worker), ingest's
+ * p99 at 200/s was 29–33 ms with answers up to 71 ms (scripts/bench/sqlite-p99-probe.ts,
+ * docs/benchmarks.md "Stop 25").
+ * Past WAL_RESTART_FRAMES, right after the PASSIVE copy, a RESTART copies the few frames
+ * that arrived meanwhile and rewinds the WAL under the write lock: 7–23 ms, every second
+ * or so at that rate, max answer 37 ms. It waits at most WAL_RESTART_BUSY_MS for the
+ * lock and for readers of older frames (an export, a long page): then it gives up this
+ * turn (busy), without holding ingest up.
  */
-export function checkpointTask(): WorkerTask {
+export function checkpointTask(options: { restartFrames?: number } = {}): WorkerTask {
   return {
     name: "wal-checkpoint",
     intervalMs: 500,
     run: async (handle) => {
-      await handle.withSqlite?.((db) => db.pragma("wal_checkpoint(PASSIVE)"));
+      await handle.withSqlite?.((db) => checkpointWal(db, options.restartFrames));
       return false;
     },
   };
+}
+
+/**
+ * One turn of checkpointTask on a connection: "copied" (PASSIVE only: the WAL was under
+ * `restartFrames`), "rewound" (RESTART done: the next commit writes at the top of the
+ * WAL), or "busy" (a writer or a reader of older frames held on past WAL_RESTART_BUSY_MS).
+ */
+export function checkpointWal(db: import("better-sqlite3").Database, restartFrames = WAL_RESTART_FRAMES): "copied" | "rewound" | "busy" {
+  const [passive] = db.pragma("wal_checkpoint(PASSIVE)") as { log: number | bigint }[];
+  if (Number(passive?.log ?? 0) <= restartFrames) return "copied";
+  const busyTimeout = Number(db.pragma("busy_timeout", { simple: true }));
+  db.pragma(`busy_timeout = ${WAL_RESTART_BUSY_MS}`);
+  try {
+    const [restart] = db.pragma("wal_checkpoint(RESTART)") as { busy: number | bigint }[];
+    return Number(restart?.busy ?? 1) === 0 ? "rewound" : "busy";
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeout}`);
+  }
 }
 
 /** How often the worker loop reports that it is alive (/readyz, /metrics). */
