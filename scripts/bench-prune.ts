@@ -245,6 +245,11 @@ async function prepareDatabase(): Promise<string> {
     const file = path.join(DIR, "hookline.db");
     for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
     fs.copyFileSync(template, file);
+    // Written out before the server starts: the kernel flushing a 2 GB copy in the
+    // background slowed the first answers' commits.
+    const fd = fs.openSync(file, "r+");
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
     return `file:${file}`;
   }
   const exists = await admin(async (c) => (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [PG_TEMPLATE])).rowCount! > 0);

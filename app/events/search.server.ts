@@ -138,8 +138,8 @@ function prepareSqlite(db: import("better-sqlite3").Database) {
 /** FTS5's merge settings (its defaults), and the ones a prune works under. */
 export const SEARCH_MERGES = { automerge: 4, deletemerge: 10 } as const;
 const PRUNE_MERGES = { automerge: 0, deletemerge: 50 } as const;
-/** Leaf pages one merge step writes (`merge`'s N): a few ms, see searchMergeStep. */
-const MERGE_STEP_PAGES = 8;
+/** Leaf pages one merge step writes (`merge`'s N): a few ms, see searchMergeStep (8 until stop 25: p99 69 -> 24 ms). */
+const MERGE_STEP_PAGES = 2;
 
 /**
  * SQLite: runs `fn` (a prune's deletes) with FTS5's merging taken over by the prune.

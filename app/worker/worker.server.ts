@@ -57,6 +57,8 @@ export function searchPendingMergeTask(): WorkerTask {
  * 16 MiB, about a second of ingest at 200 deliveries/s on a database of 1M events.
  */
 export const WAL_RESTART_FRAMES = 4_000;
+/** At most this many frames (1 MiB) may have arrived during the last copy before a RESTART copies them under the lock. */
+const WAL_RESTART_TAIL_FRAMES = 256;
 /** How long a RESTART may wait for ingest's writer or a reader before it gives up for this turn. */
 const WAL_RESTART_BUSY_MS = 10;
 
@@ -76,7 +78,9 @@ const WAL_RESTART_BUSY_MS = 10;
  * docs/benchmarks.md "Stop 25").
  * Past WAL_RESTART_FRAMES, right after the PASSIVE copy, a RESTART copies the few frames
  * that arrived meanwhile and rewinds the WAL under the write lock: 7–23 ms, every second
- * or so at that rate, max answer 37 ms. It waits at most WAL_RESTART_BUSY_MS for the
+ * or so at that rate, max answer 37 ms. When more than WAL_RESTART_TAIL_FRAMES arrived
+ * during a copy (a prune writing ~100 MB/s), it copies again first, and after three
+ * tries leaves the rewind to a later turn. It waits at most WAL_RESTART_BUSY_MS for the
  * lock and for readers of older frames (an export, a long page): then it gives up this
  * turn (busy), without holding ingest up.
  */
@@ -97,8 +101,17 @@ export function checkpointTask(options: { restartFrames?: number } = {}): Worker
  * WAL), or "busy" (a writer or a reader of older frames held on past WAL_RESTART_BUSY_MS).
  */
 export function checkpointWal(db: import("better-sqlite3").Database, restartFrames = WAL_RESTART_FRAMES): "copied" | "rewound" | "busy" {
-  const [passive] = db.pragma("wal_checkpoint(PASSIVE)") as { log: number | bigint }[];
-  if (Number(passive?.log ?? 0) <= restartFrames) return "copied";
+  const walFrames = () => Number((db.pragma("wal_checkpoint(PASSIVE)") as { log: number | bigint }[])[0]?.log ?? 0);
+  let frames = walFrames();
+  if (frames <= restartFrames) return "copied";
+  // RESTART copies, under the write lock, what arrived during the last PASSIVE copy:
+  // copy again (outside the lock) until that is little, as while a prune writes.
+  for (let pass = 0; ; pass++) {
+    const before = frames;
+    frames = walFrames();
+    if (frames - before <= WAL_RESTART_TAIL_FRAMES) break;
+    if (pass === 2) return "copied";
+  }
   const busyTimeout = Number(db.pragma("busy_timeout", { simple: true }));
   db.pragma(`busy_timeout = ${WAL_RESTART_BUSY_MS}`);
   try {
