@@ -17,6 +17,9 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 }
 spawnSync(process.execPath, [path.join(root, "scripts/prisma-schemas.mjs")], { stdio: "inherit" });
 
+// Prisma's SQLite adapter opens the diff's database file; on a fresh clone its folder
+// does not exist yet ("External error id#0").
+fs.mkdirSync(path.join(root, "data"), { recursive: true });
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
 const urls = { sqlite: "file:./data/hookline.db", postgres: "postgresql://postgres@127.0.0.1:5432/postgres" };
 let wrote = 0;
