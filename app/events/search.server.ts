@@ -154,7 +154,8 @@ const MERGE_STEP_PAGES = 2;
  *   it writes.
  * The settings are stored in the table, so ingest's inserts follow them too while the
  * prune runs. They are put back afterwards, also when `fn` fails; a prune killed
- * mid-way leaves them until the next prune ends (the worker's runs hourly).
+ * mid-way leaves them until the next prune ends (the worker's runs hourly), which then
+ * also finishes the merge work it left (pruneOlderThan).
  * Postgres: runs `fn` as is.
  */
 export async function withPruneSearchMerges<T>(handle: DatabaseHandle, fn: () => Promise<T>): Promise<T> {

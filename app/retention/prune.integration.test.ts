@@ -5,7 +5,7 @@ import { ingestSigned } from "../../tests/support/ingest";
 import { envelope, newSecret } from "../../tests/support/svix";
 import { newId } from "~/db/ids";
 import { countEvents } from "~/events/event-query.server";
-import { indexPendingEvents, SEARCH_MERGES, searchMergeStep, searchMerges, setSearchMerges, withPruneSearchMerges } from "~/events/search.server";
+import { indexPendingEvents, removeFromSearch, SEARCH_MERGES, searchMergeStep, searchMerges, setSearchMerges, withPruneSearchMerges } from "~/events/search.server";
 import type { IngestDependencies } from "~/ingest/ingest.server";
 import { ensureDefaultSource, SourceResolver } from "~/sources/sources.server";
 import { pruneOlderThan } from "./prune.server";
@@ -110,5 +110,30 @@ describe.each(PROVIDERS)("retention (%s)", (provider) => {
     expect(await searchMergeStep(database)).toBe(false);
     expect(await countEvents(database, { q: "Segold" })).toBe(0);
     expect(await countEvents(database, { q: "Segnew" })).toBe(40);
+  });
+
+  it.runIf(provider === "sqlite")("after a prune killed mid-way, the next run finishes its merge work even with nothing to delete", async () => {
+    // What a kill -9 leaves: the prune's merge settings, and events already gone from
+    // the index in many small segments, with their merge work not done.
+    await setSearchMerges(database, { automerge: 0, deletemerge: 50 });
+    const now = Date.now();
+    for (let i = 0; i < 60; i++) {
+      const old = i % 3 === 0;
+      const at = old ? now - 45 * DAY + i : now - 2 * DAY + i;
+      await ingestSigned(deps, SECRET, envelope("user.updated", { id: `user_kill${i}`, first_name: old ? "Killold" : "Killnew" }, at), { receivedAt: new Date(at) });
+      await indexPendingEvents(database, 500);
+    }
+    const gone = (await database.db.event.findMany({ where: { firstReceivedAt: { lt: new Date(now - 30 * DAY) } }, select: { id: true } })).map((e) => e.id);
+    expect(gone.length).toBe(20);
+    await removeFromSearch(database, gone);
+    await database.db.delivery.deleteMany({ where: { eventId: { in: gone } } });
+    await database.db.event.deleteMany({ where: { id: { in: gone } } });
+
+    // The next run (the worker's hourly retention) has no event to delete.
+    expect((await pruneOlderThan(database, 30, new Date(now))).events).toBe(0);
+    expect(await searchMerges(database)).toEqual(SEARCH_MERGES);
+    expect(await searchMergeStep(database)).toBe(false);
+    expect(await countEvents(database, { q: "Killold" })).toBe(0);
+    expect(await countEvents(database, { q: "Killnew" })).toBe(40);
   });
 });

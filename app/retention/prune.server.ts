@@ -5,7 +5,7 @@
 // marks the dead rows reusable. See docs/benchmarks.md ("Prune").
 import type { DatabaseHandle } from "~/db/prisma.server";
 import { firstIdAt } from "~/db/ids";
-import { removeFromSearch, SEARCH_MERGES, searchMergeStep, setSearchMerges, withPruneSearchMerges } from "~/events/search.server";
+import { removeFromSearch, SEARCH_MERGES, searchMergeStep, searchMerges, setSearchMerges, withPruneSearchMerges } from "~/events/search.server";
 
 export interface PruneResult {
   cutoff: Date;
@@ -162,7 +162,11 @@ export async function pruneOlderThan(
     onProgress,
   );
   // SQLite: the prune takes over FTS5's merging while events leave the index, in
-  // small steps between batches (see withPruneSearchMerges).
+  // small steps between batches (see withPruneSearchMerges). Settings other than FTS5's
+  // defaults on the way in mean an earlier prune was killed mid-way (or another runs
+  // now): its merge work is left, so this run finishes it too.
+  const merges = await searchMerges(handle);
+  const leftBehind = merges !== null && (merges.automerge !== SEARCH_MERGES.automerge || merges.deletemerge !== SEARCH_MERGES.deletemerge);
   const events = await withPruneSearchMerges(handle, async () => {
     const deleted = await inBatches(
       handle,
@@ -180,9 +184,9 @@ export async function pruneOlderThan(
       onProgress,
       () => searchMergeStep(handle),
     );
-    // Only a prune that deleted events left merge work behind (the retention task runs
-    // hourly, mostly with nothing to delete).
-    if (deleted > 0) await finishSearchMerges(handle);
+    // Only a prune that deleted events, or a killed one, left merge work behind (the
+    // retention task runs hourly, mostly with nothing to delete).
+    if (deleted > 0 || leftBehind) await finishSearchMerges(handle);
     return deleted;
   });
   // Issues keep their row (and so their history of changes); their notification log and
