@@ -23,6 +23,21 @@ describe.each(PROVIDERS)("retention (%s)", (provider) => {
   });
   afterAll(() => database.drop());
 
+  /**
+   * 60 events indexed one per transaction with FTS5's merging as a prune sets it (as a
+   * prune running, or killed, leaves them): many small segments. A third received 45
+   * days before `now` (named `oldName`), the rest 2 days before (`newName`).
+   */
+  async function manySegments(now: number, prefix: string, oldName: string, newName: string) {
+    await setSearchMerges(database, { automerge: 0, deletemerge: 50 });
+    for (let i = 0; i < 60; i++) {
+      const old = i % 3 === 0;
+      const at = old ? now - 45 * DAY + i : now - 2 * DAY + i;
+      await ingestSigned(deps, SECRET, envelope("user.updated", { id: `user_${prefix}${i}`, first_name: old ? oldName : newName }, at), { receivedAt: new Date(at) });
+      await indexPendingEvents(database, 500);
+    }
+  }
+
   it("deletes events and deliveries received before the cutoff, in batches, and keeps the rest searchable", async () => {
     const now = Date.now();
     for (let i = 0; i < 620; i++) {
@@ -96,14 +111,8 @@ describe.each(PROVIDERS)("retention (%s)", (provider) => {
   it.runIf(provider === "sqlite")("finishes the index's merge work before FTS5's own merging comes back", async () => {
     // Many small segments, as events indexed one per transaction with merging off leave:
     // more merge work than the steps between the prune's batches do.
-    await setSearchMerges(database, { automerge: 0, deletemerge: 50 });
     const now = Date.now();
-    for (let i = 0; i < 60; i++) {
-      const old = i % 3 === 0;
-      const at = old ? now - 45 * DAY + i : now - 2 * DAY + i;
-      await ingestSigned(deps, SECRET, envelope("user.updated", { id: `user_seg${i}`, first_name: old ? "Segold" : "Segnew" }, at), { receivedAt: new Date(at) });
-      await indexPendingEvents(database, 500);
-    }
+    await manySegments(now, "seg", "Segold", "Segnew");
     expect((await pruneOlderThan(database, 30, new Date(now))).events).toBe(20);
     expect(await searchMerges(database)).toEqual(SEARCH_MERGES);
     // Nothing left for the first ingest commit after the prune to merge in one go.
@@ -115,14 +124,8 @@ describe.each(PROVIDERS)("retention (%s)", (provider) => {
   it.runIf(provider === "sqlite")("after a prune killed mid-way, the next run finishes its merge work even with nothing to delete", async () => {
     // What a kill -9 leaves: the prune's merge settings, and events already gone from
     // the index in many small segments, with their merge work not done.
-    await setSearchMerges(database, { automerge: 0, deletemerge: 50 });
     const now = Date.now();
-    for (let i = 0; i < 60; i++) {
-      const old = i % 3 === 0;
-      const at = old ? now - 45 * DAY + i : now - 2 * DAY + i;
-      await ingestSigned(deps, SECRET, envelope("user.updated", { id: `user_kill${i}`, first_name: old ? "Killold" : "Killnew" }, at), { receivedAt: new Date(at) });
-      await indexPendingEvents(database, 500);
-    }
+    await manySegments(now, "kill", "Killold", "Killnew");
     const gone = (await database.db.event.findMany({ where: { firstReceivedAt: { lt: new Date(now - 30 * DAY) } }, select: { id: true } })).map((e) => e.id);
     expect(gone.length).toBe(20);
     await removeFromSearch(database, gone);

@@ -22,7 +22,8 @@ describe("WAL checkpoint task (sqlite)", () => {
   });
   afterAll(() => database.drop());
 
-  it("is one of the worker's tasks and copies every committed frame back into the database file", async () => {
+  /** Ingest through SQLite's group commit, as the server does, with a fresh secret. */
+  function ingestion() {
     const secret = newSecret();
     const deps = {
       db: database.db,
@@ -30,6 +31,11 @@ describe("WAL checkpoint task (sqlite)", () => {
       maxBodyBytes: 1 << 20,
       groupCommit: new SqliteGroupCommit(database.withSqlite!.bind(database)),
     };
+    return { secret, deps };
+  }
+
+  it("is one of the worker's tasks and copies every committed frame back into the database file", async () => {
+    const { secret, deps } = ingestion();
     for (let i = 0; i < 50; i++) await ingestSigned(deps, secret, envelope("user.created", { id: `user_ckpt${i}`, object: "user" }));
     const sqlite = database.sqlite()!;
     expect(Number(sqlite.pragma("wal_autocheckpoint", { simple: true }))).toBeGreaterThanOrEqual(10_000);
@@ -50,13 +56,7 @@ describe("WAL checkpoint task (sqlite)", () => {
     // Under steady ingest no writer ever finds the WAL wholly copied (frames arrive while
     // each PASSIVE checkpoint copies), so it grew to 80 MiB and ingest's own commit
     // rewound it, stalling 60-130 ms (docs/benchmarks.md, stop 25). The task rewinds it.
-    const secret = newSecret();
-    const deps = {
-      db: database.db,
-      sources: new SourceResolver(database.db, () => [secret]),
-      maxBodyBytes: 1 << 20,
-      groupCommit: new SqliteGroupCommit(database.withSqlite!.bind(database)),
-    };
+    const { secret, deps } = ingestion();
     let n = 0;
     const ingestSome = async (count: number) => {
       for (let i = 0; i < count; i++) await ingestSigned(deps, secret, envelope("user.updated", { id: `user_rewind${n++}`, object: "user" }));
