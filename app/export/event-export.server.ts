@@ -372,11 +372,17 @@ function formatBatch(batch: ExportedEvent[], options: ExportOptions): Buffer[] {
 /**
  * The export as a web stream for an HTTP answer. `drained` (from the server's load
  * context) resolves when the socket has room again; the next batch is read only then.
+ * `gone` says the client left: the stream stops then even if the request's abort
+ * signal did not fire.
  */
 export function exportStream(
   handle: DatabaseHandle,
   query: ExportQuery,
-  options: ExportOptions & { drained?: () => Promise<void>; onEnd?: (result: { rows: number; aborted: boolean; error?: unknown }) => void },
+  options: ExportOptions & {
+    drained?: () => Promise<void>;
+    gone?: () => boolean;
+    onEnd?: (result: { rows: number; aborted: boolean; error?: unknown }) => void;
+  },
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const stop = new AbortController();
@@ -402,6 +408,7 @@ export function exportStream(
             return;
           }
           await options.drained?.();
+          if (options.gone?.()) stop.abort();
           if (stop.signal.aborted) {
             await batches.return(undefined);
             end(true);

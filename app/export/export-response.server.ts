@@ -25,12 +25,14 @@ export async function exportResponse(
     });
   }
   const drained = typeof options.context.drained === "function" ? (options.context.drained as () => Promise<void>) : undefined;
+  const gone = typeof options.context.responseGone === "function" ? (options.context.responseGone as () => boolean) : undefined;
   const started = performance.now();
   const body = exportStream(handle, input.query, {
     format: input.format,
     raw: input.raw,
     signal: options.request.signal,
     drained,
+    gone,
     onEnd: ({ rows, aborted, error }) => {
       const fields = { rows, format: input.format, raw: input.raw, filter, ms: Math.round(performance.now() - started) };
       if (error) logger.error("export: failed", { ...fields, error: String(error) });

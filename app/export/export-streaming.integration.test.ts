@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startRemixTestServer, type RemixTestServer } from "../../tests/support/remix-server";
 import { newSecret } from "../../tests/support/svix";
-import { writeExport } from "~/export/event-export.server";
+import { exportStream, writeExport } from "~/export/event-export.server";
 import { seedDatabase } from "~/seed/seed.server";
 import { ensureDefaultSource } from "~/sources/sources.server";
 
@@ -105,6 +105,25 @@ describe("event export over HTTP (sqlite)", () => {
     expect(batches - before).toBeLessThanOrEqual(stalled + 1);
     expect(await settled()).toBe(batches);
   }, 60_000);
+
+  it("stops reading once the client is gone, even with no abort signal", async () => {
+    // Remix keeps reading a body stream into a closed response; the request's abort
+    // signal is the other way to stop, and once (CI) it never came.
+    const before = batches;
+    let ended: { rows: number; aborted: boolean } | null = null;
+    const stream = exportStream(server.database, { filter: {}, sort: "timestamp", dir: "desc" }, {
+      format: "ndjson",
+      raw: false,
+      batchSize: BATCH,
+      gone: () => batches - before >= 2,
+      onEnd: (result) => (ended = result),
+    });
+    let bytes = 0;
+    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+    expect(bytes).toBeGreaterThan(0);
+    expect(batches - before).toBe(2);
+    expect(ended).toEqual({ rows: 2 * BATCH, aborted: true });
+  });
 
   it("writes to a slow Node stream without piling up listeners (hookline export's file)", async () => {
     const warnings: Error[] = [];

@@ -134,6 +134,12 @@ export function createApp({ runtime, remix, trustProxy = trustProxyFromEnv() }: 
             res.on("close", done);
           })
         : Promise.resolve(),
+    // Whether the client is gone (its socket closed before the answer ended). Streamed
+    // answers check it between chunks as well as the request's abort signal: Remix
+    // keeps reading a body stream into a closed response, and in one CI run the signal
+    // never reached the export, which read all 20 of its remaining batches after the
+    // client left.
+    responseGone: (): boolean => (res.destroyed || Boolean(res.socket?.destroyed)) && !res.writableFinished,
   });
 
   const securityHeaders = { development: remix?.mode === "development", production: process.env.NODE_ENV === "production" };
