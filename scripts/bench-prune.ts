@@ -245,8 +245,9 @@ async function prepareDatabase(): Promise<string> {
     const file = path.join(DIR, "hookline.db");
     for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
     fs.copyFileSync(template, file);
-    // Written out before the server starts: the kernel flushing a 2 GB copy in the
-    // background slowed the first answers' commits.
+    // Written out before the server starts, so the "before" window does not also measure
+    // the kernel writing 2 GB back (checked with sqlite-p99-probe: that made no visible
+    // difference; the "before" tail was the WAL, ADR 0003 addendum 8).
     const fd = fs.openSync(file, "r+");
     fs.fsyncSync(fd);
     fs.closeSync(fd);

@@ -80,6 +80,7 @@ export async function beginLoginAttempt(db: Db, keys: LoginKeys, now = Date.now(
   const at = new Date(now);
   const since = new Date(now - WINDOW_MS);
   const rows = limits.map(({ key }) => ({ id: newId(now), key, at }));
+  const ids = rows.map((row) => row.id);
   await db.loginAttempt.createMany({ data: rows });
   let wait = 0;
   for (const { key, limit } of limits) {
@@ -88,7 +89,7 @@ export async function beginLoginAttempt(db: Db, keys: LoginKeys, now = Date.now(
     // Held until enough of the tries before this one leave the window: with n of them,
     // the (n - limit + 1)-th oldest.
     const [freeing] = await db.loginAttempt.findMany({
-      where: { key, at: { gt: since }, id: { notIn: rows.map((row) => row.id) } },
+      where: { key, at: { gt: since }, id: { notIn: ids } },
       orderBy: [{ at: "asc" }, { id: "asc" }],
       skip: Math.max(0, count - 1 - limit),
       take: 1,
@@ -99,7 +100,6 @@ export async function beginLoginAttempt(db: Db, keys: LoginKeys, now = Date.now(
     heldUntil.set(key, until);
     wait = Math.max(wait, Math.max(1, Math.ceil((until - now) / 1000)));
   }
-  const ids = rows.map((row) => row.id);
   if (wait > 0) {
     await db.loginAttempt.deleteMany({ where: { id: { in: ids } } });
     return { retryAfter: wait, ids: [] };
